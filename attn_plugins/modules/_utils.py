@@ -1,0 +1,78 @@
+"""Math and argument checks shared by the attention modules (one place for each).
+
+- :func:`resolve_groups`: the divisibility check every grouped module runs in ``__init__``, with an
+  explicit, opt-in fallback for widths a paper's grouping does not divide.
+- :func:`channel_shuffle`: ShuffleNet's channel permutation (SA, GAM-gc).
+- :func:`pool_hw`: global pooling over H×W with the reduction kept in fp32 (autocast-safe).
+- :func:`fp32`: a context that turns autocast off for statistics that overflow in half precision.
+"""
+from contextlib import contextmanager
+from typing import Optional
+
+import torch
+
+GROUP_FALLBACKS = (None, 'largest_divisor')
+
+
+def _divisors_up_to(channels: int, multiple: int, limit: int):
+    return [g for g in range(1, limit + 1) if channels % (multiple * g) == 0]
+
+
+def resolve_groups(module: str, channels: int, groups: int, multiple: int = 1,
+                   fallback: Optional[str] = None, what: str = 'channels') -> int:
+    """Return the number of groups to use for ``channels``.
+
+    The module needs ``channels % (multiple * groups) == 0`` (SA: ``multiple=2``). When that does not
+    hold, ``fallback=None`` raises a ``ValueError`` that names the numbers and suggests a value that
+    divides; ``fallback='largest_divisor'`` instead uses the largest ``g <= groups`` that divides
+    (e.g. SA with groups=64 at 64 channels uses g=32) — the documented rule for backbones whose widths
+    the paper's grouping does not fit (ResNet-18 stage 1, MobileNetV2).
+    """
+    if fallback not in GROUP_FALLBACKS:
+        raise ValueError(f'{module}: group_fallback={fallback!r} is not one of {GROUP_FALLBACKS}')
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f'{module}: groups must be a positive integer, got {groups!r}')
+    if not isinstance(channels, int) or channels < 1:
+        raise ValueError(f'{module}: in_channels must be a positive integer, got {channels!r}')
+    if channels % (multiple * groups) == 0:
+        return groups
+    valid = _divisors_up_to(channels, multiple, groups)
+    if fallback == 'largest_divisor' and valid:
+        return valid[-1]
+    need = f'{multiple}×groups={multiple * groups}' if multiple > 1 else f'groups={groups}'
+    hint = (f'use groups={valid[-1]} (the largest value <= {groups} that divides), or '
+            f"group_fallback='largest_divisor' to pick it automatically" if valid else
+            f'{channels} is not divisible by {multiple}; use a width that is')
+    raise ValueError(f'{module}: {what} {channels} not divisible by {need}; {hint}')
+
+
+def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
+    """ShuffleNet channel shuffle: (B, g·n, H, W) → view (B, g, n) → transpose → (B, n·g, H, W)."""
+    b, c, h, w = x.shape
+    return x.reshape(b, groups, c // groups, h, w).transpose(1, 2).reshape(b, c, h, w)
+
+
+def pool_hw(x: torch.Tensor, kind: str = 'avg') -> torch.Tensor:
+    """Global pooling over H×W → (B, C, 1, 1) in ``x``'s dtype, with the sum accumulated in fp32.
+
+    Summing a 56×56 map in fp16 overflows easily (mmdet PR #9670); the mean itself is bounded by
+    max|x| and fits. ``x.mean``/``x.amax`` rather than adaptive pooling keeps ONNX export free of
+    dynamic kernels (pytorch #34743).
+    """
+    if kind == 'avg':
+        return x.mean(dim=(2, 3), keepdim=True, dtype=torch.float32).to(x.dtype)
+    if kind == 'max':
+        return x.amax(dim=(2, 3), keepdim=True)
+    raise ValueError(f"pool kind must be 'avg' or 'max', got {kind!r}")
+
+
+@contextmanager
+def fp32(x: torch.Tensor):
+    """Disable autocast on ``x``'s device type (statistics such as Σx² overflow in fp16)."""
+    dev = x.device.type if x.device.type in ('cuda', 'cpu', 'xpu', 'mps') else 'cpu'
+    with torch.autocast(device_type=dev, enabled=False):
+        yield
+
+
+def make_odd(k: int) -> int:
+    return k if k % 2 else k + 1

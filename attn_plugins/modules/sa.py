@@ -1,0 +1,96 @@
+"""SA: Shuffle Attention (Zhang, Yang; ICASSP 2021; arXiv 2102.00240)."""
+from typing import Optional
+
+import torch
+from mmengine.registry import MODELS
+from torch import nn
+
+from ._base import AttentionModule
+from ._utils import channel_shuffle, fp32, resolve_groups
+
+
+@MODELS.register_module()
+class SA(AttentionModule):
+    """Shuffle Attention.
+
+    Paper: *SA-Net: Shuffle Attention for Deep Convolutional Neural Networks* (Zhang, Yang),
+    ICASSP 2021, arXiv 2102.00240.
+
+    Per group, the channels are split into halves ``x₀, x₁`` (C/2G each):
+    ``x₀' = x₀ ⊙ σ(c_w·GAP(x₀) + c_b)``, ``x₁' = x₁ ⊙ σ(s_w·GN(x₁) + s_b)``;
+    ``out = channel_shuffle(concat(x₀', x₁'), 2)``.
+
+    Matches ``sa_layer(channel, groups=64)`` of wofmanaf/SA-Net (``models/sa_resnet.py``): GN is
+    ``GroupNorm(C/2G, C/2G)`` (one channel per group, affine, eps 1e-5), parameters ``cweight``,
+    ``cbias``, ``sweight``, ``sbias`` of shape ``(1, C/2G, 1, 1)`` initialised 0, 1, 0, 1 (every gate
+    starts at σ(1) ≈ 0.73, not at identity), GN weight 1 / bias 0. State-dict names are the
+    reference's. Parameters: 3C/G per module, i.e. **+708** for ResNet-50 (G=64 after the last BN of
+    all 16 bottlenecks) — the paper's "300 params" is not reproducible from its own code.
+
+    Deliberate deviations (values identical to the reference):
+
+    - GN's statistics, the pooling and the gates are computed in fp32 even under autocast; the output
+      is in the input's dtype. The one-channel-per-group GN is evaluated directly from ``self.gn``'s
+      weight, bias and eps on the grouped view (no copy into ``(B·G, C/G, H, W)``).
+    - ``group_fallback='largest_divisor'`` (opt-in) uses the largest ``g <= groups`` with
+      ``C % 2g == 0`` (e.g. 64 channels → 32 groups); the default raises (SA-Net issues #1, #16).
+    - a channels_last input gives a channels_last output.
+
+    Args:
+        in_channels: C, must be divisible by ``2·groups`` unless ``group_fallback`` is set.
+        groups: G (paper: 64).
+        group_fallback: None (raise on indivisible widths) or ``'largest_divisor'``.
+        init_cfg: mmengine init config; overrides the reference initialisation when given.
+    """
+
+    _abbr_ = 'sa'
+    paper = 'SA-Net: Shuffle Attention for Deep Convolutional Neural Networks'
+    venue = 'ICASSP 2021'
+    arxiv = '2102.00240'
+    year = 2021
+    placement = ('ResNet Bottleneck: after bn3, before the residual add (G=64); C=64 (ResNet-18) '
+                 'needs group_fallback')
+    reference = 'wofmanaf/SA-Net (sa_layer, models/sa_resnet.py)'
+
+    def __init__(self, in_channels: int, groups: int = 64, group_fallback: Optional[str] = None,
+                 init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        self.groups = resolve_groups('SA', in_channels, groups, multiple=2, fallback=group_fallback)
+        self.in_channels = in_channels
+        half = in_channels // (2 * self.groups)
+        self.cweight = nn.Parameter(torch.empty(1, half, 1, 1))
+        self.cbias = nn.Parameter(torch.empty(1, half, 1, 1))
+        self.sweight = nn.Parameter(torch.empty(1, half, 1, 1))
+        self.sbias = nn.Parameter(torch.empty(1, half, 1, 1))
+        self.gn = nn.GroupNorm(half, half)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        nn.init.zeros_(self.cweight)
+        nn.init.ones_(self.cbias)
+        nn.init.zeros_(self.sweight)
+        nn.init.ones_(self.sbias)
+        self.gn.reset_parameters()   # weight 1, bias 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, c, h, w = x.shape
+        g = self.groups
+        half = c // (2 * g)
+        xg = x.reshape(b, g, 2, half, h, w)   # splits C only: a view for any memory format
+        x0, x1 = xg[:, :, 0], xg[:, :, 1]     # (B, G, C/2G, H, W) each
+        # Parameters (1, C/2G, 1, 1) broadcast over (B, G, C/2G, ·, ·).
+        with fp32(x):
+            # channel branch
+            s = x0.mean(dim=(3, 4), keepdim=True, dtype=torch.float32)
+            gate0 = torch.sigmoid(self.cweight.float() * s + self.cbias.float())
+            # spatial branch: GroupNorm with one channel per group = per-channel norm over H×W
+            x1f = x1.float()
+            var, mean = torch.var_mean(x1f, dim=(3, 4), keepdim=True, correction=0)
+            gn = (x1f - mean) * torch.rsqrt(var + self.gn.eps)
+            gn = gn * self.gn.weight.float().view(-1, 1, 1) + self.gn.bias.float().view(-1, 1, 1)
+            gate1 = torch.sigmoid(self.sweight.float() * gn + self.sbias.float())
+        out = torch.stack([x0 * gate0.to(x.dtype), x1 * gate1.to(x.dtype)], dim=2)
+        out = channel_shuffle(out.reshape(b, c, h, w), 2)
+        if not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last):
+            out = out.contiguous(memory_format=torch.channels_last)
+        return out
