@@ -102,3 +102,21 @@ def test_jit_trace_matches_eager(name):
     with torch.no_grad():
         traced = torch.jit.trace(m, x, check_trace=False)
         torch.testing.assert_close(traced(x), m(x), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_onnx_export_matches_eager(name):
+    """Every module exports to ONNX (opset 17, TorchScript exporter) and onnxruntime reproduces the
+    eager output. STEAM's OGP uses adaptive pooling, which ONNX can express only when H and W are
+    multiples of the grid (here 9×12 with a 3×3 grid); see its docstring."""
+    import io
+
+    ort = pytest.importorskip('onnxruntime')
+    m = perturb(build(name)).eval()
+    x = torch.randn(1, C, 9, 12)
+    f = io.BytesIO()
+    torch.onnx.export(m, (x, ), f, dynamo=False, opset_version=17, input_names=['x'])
+    sess = ort.InferenceSession(f.getvalue(), providers=['CPUExecutionProvider'])
+    (out, ) = sess.run(None, {'x': x.numpy()})
+    with torch.no_grad():
+        torch.testing.assert_close(torch.from_numpy(out), m(x), rtol=1e-4, atol=1e-5)
