@@ -1,0 +1,195 @@
+"""Check a dataset's on-disk layout before a Runner is built, so a wrong ``data_root`` gives one clear
+line instead of a traceback from deep inside a dataset class.
+
+    >>> check_layout('coco', 'data/coco/')            # raises FileNotFoundError(one line) if wrong
+    >>> layout_problem('voc_aug', 'data/VOCdevkit/VOC2012')   # -> None or the message
+    >>> check_dataset_cfg(cfg.train_dataloader.dataset)      # kind and data_root taken from the config
+
+Standard library only (cheap to import).
+"""
+import os
+import os.path as osp
+from typing import Iterator, List, Optional, Tuple
+
+__all__ = ['KINDS', 'LAYOUTS', 'check_layout', 'layout_problem', 'kind_of_dataset', 'check_dataset_cfg']
+
+# kind -> (required files, required non-empty dirs, one-line layout description, default data_root)
+_REQUIRED = {
+    'coco': (['annotations/instances_train2017.json', 'annotations/instances_val2017.json'],
+             ['train2017', 'val2017'],
+             '<data_root>/annotations/instances_{train,val}2017.json + <data_root>/{train,val}2017/*.jpg '
+             "(mmdet coco_detection.py / coco_instance.py)", 'data/coco/'),
+    'voc': (['ImageSets/Segmentation/train.txt', 'ImageSets/Segmentation/val.txt'],
+            ['JPEGImages', 'SegmentationClass'],
+            '<data_root>/{JPEGImages/*.jpg, SegmentationClass/*.png, ImageSets/Segmentation/{train,val}.txt} '
+            'with data_root=<...>/VOCdevkit/VOC2012 (mmseg pascal_voc12.py)', 'data/VOCdevkit/VOC2012'),
+    'voc_aug': (['ImageSets/Segmentation/train.txt', 'ImageSets/Segmentation/val.txt',
+                 'ImageSets/Segmentation/aug.txt'],
+                ['JPEGImages', 'SegmentationClass', 'SegmentationClassAug'],
+                '<data_root>/{JPEGImages/*.jpg, SegmentationClass/*.png, SegmentationClassAug/*.png, '
+                'ImageSets/Segmentation/{train,val,aug}.txt} with data_root=<...>/VOCdevkit/VOC2012 '
+                '(mmseg pascal_voc12_aug.py)', 'data/VOCdevkit/VOC2012'),
+    'cityscapes': ([], ['leftImg8bit/train', 'leftImg8bit/val', 'gtFine/train', 'gtFine/val'],
+                   '<data_root>/leftImg8bit/{train,val}/<city>/*_leftImg8bit.png + '
+                   '<data_root>/gtFine/{train,val}/<city>/*_gtFine_labelTrainIds.png (mmseg cityscapes.py)',
+                   'data/cityscapes/'),
+    'imagenet': ([], ['train', 'val'],
+                 '<data_root>/{train,val}/<wnid>/*.JPEG (+ optional <data_root>/meta/{train,val}.txt '
+                 '"<path> <label>" lines) (mmpretrain ImageNet, split=train/val)', 'data/imagenet'),
+    'cifar100': (['cifar-100-python/train', 'cifar-100-python/test', 'cifar-100-python/meta'], [],
+                 '<data_root>/cifar-100-python/{train,test,meta} python-version pickles '
+                 '(mmpretrain CIFAR100 / attn_plugins CIFAR100Local)', 'data/cifar100'),
+}
+KINDS = tuple(_REQUIRED)
+LAYOUTS = {k: v[2] for k, v in _REQUIRED.items()}
+_ALIASES = {'coco_detection': 'coco', 'coco_instance': 'coco', 'pascal_voc12': 'voc',
+            'pascal_voc12_aug': 'voc_aug', 'voc12': 'voc', 'voc12aug': 'voc_aug', 'in1k': 'imagenet',
+            'cifar': 'cifar100', 'cifar-100': 'cifar100'}
+# Where the dataset usually sits relative to a data_root that is one level off.
+_NEAR = {'coco': ['coco'], 'voc': ['VOCdevkit/VOC2012', 'VOC2012'],
+         'voc_aug': ['VOCdevkit/VOC2012', 'VOC2012'],
+         'cityscapes': ['cityscapes'], 'imagenet': ['imagenet'], 'cifar100': ['cifar100']}
+_GENERATOR_KIND = {'voc_aug': 'voc'}
+
+
+def _norm_kind(kind: str) -> str:
+    k = str(kind).lower()
+    k = _ALIASES.get(k, k)
+    if k not in _REQUIRED:
+        raise ValueError(f'unknown dataset kind {kind!r}; known kinds: {", ".join(KINDS)}')
+    return k
+
+
+def _nonempty_dir(path: str) -> bool:
+    if not osp.isdir(path):
+        return False
+    with os.scandir(path) as it:
+        return any(True for _ in it)
+
+
+def _missing(kind: str, data_root: str) -> List[str]:
+    files, dirs, _, _ = _REQUIRED[kind]
+    missing = [f for f in files if not osp.isfile(osp.join(data_root, f))]
+    missing += [d + '/' for d in dirs if not _nonempty_dir(osp.join(data_root, d))]
+    return missing
+
+
+def _generator_hint(kind: str, data_root: str) -> str:
+    gen = _GENERATOR_KIND.get(kind, kind)
+    root = data_root.rstrip('/\\')
+    if kind in ('voc', 'voc_aug'):
+        parts = root.replace('\\', '/').split('/')
+        out = '/'.join(parts[:-2]) if parts[-2:] == ['VOCdevkit', 'VOC2012'] else None
+    else:
+        last = _NEAR[kind][0]
+        out = osp.dirname(root) if osp.basename(root) == last else None
+    if out is None:
+        return (f'python tools/data/make_datasets.py {gen} --out DIR writes a small synthetic copy to '
+                f'DIR/{_NEAR[kind][0]}')
+    return f'a small synthetic copy: python tools/data/make_datasets.py {gen} --out {out or "."}'
+
+
+def layout_problem(kind: str, data_root: str) -> Optional[str]:
+    """``None`` if ``data_root`` has the layout of ``kind``, else a one-line message naming what is
+    missing, the expected layout, a nearby directory that has it (if any) and how to generate data.
+    Kinds: coco, voc, voc_aug, cityscapes, imagenet, cifar100 (aliases: coco_detection, coco_instance,
+    pascal_voc12, pascal_voc12_aug)."""
+    kind = _norm_kind(kind)
+    data_root = str(data_root)
+    if not data_root:
+        return f'{kind}: data_root is empty; expected {LAYOUTS[kind]}'
+    missing = _missing(kind, data_root)
+    if not missing:
+        return None
+    if not osp.isdir(data_root):
+        what = 'does not exist'
+    else:
+        what = 'is missing ' + ', '.join(missing)
+    msg = f'{kind} data_root {data_root!r} {what}; expected {LAYOUTS[kind]}'
+    stripped = data_root.rstrip('/\\')
+    candidates = [osp.join(stripped, sub) for sub in _NEAR[kind]]
+    candidates += [osp.dirname(stripped), osp.dirname(osp.dirname(stripped))]
+    for cand in candidates:
+        if (cand and osp.normpath(cand) != osp.normpath(stripped) and osp.isdir(cand)
+                and not _missing(kind, cand)):
+            msg += f"; did you mean data_root='{cand}'?"
+            break
+    return f'{msg}; {_generator_hint(kind, data_root)}'
+
+
+def check_layout(kind: str, data_root: str) -> str:
+    """Raise ``FileNotFoundError`` with :func:`layout_problem`'s one-line message if the layout is
+    wrong; return ``data_root`` otherwise."""
+    problem = layout_problem(kind, data_root)
+    if problem:
+        raise FileNotFoundError(problem)
+    return data_root
+
+
+_TYPE_KIND = {'CocoDataset': 'coco', 'PascalVOCDataset': 'voc', 'CityscapesDataset': 'cityscapes',
+              'ImageNet': 'imagenet', 'CIFAR100': 'cifar100', 'CIFAR100Local': 'cifar100'}
+
+
+def _get(cfg, key, default=None):
+    try:
+        return cfg.get(key, default)
+    except AttributeError:
+        return getattr(cfg, key, default)
+
+
+def _leaf_datasets(cfg) -> Iterator[dict]:
+    """The concrete dataset configs inside wrappers (ConcatDataset, RepeatDataset, ...)."""
+    if cfg is None:
+        return
+    if _get(cfg, 'datasets') is not None:
+        for sub in _get(cfg, 'datasets'):
+            yield from _leaf_datasets(sub)
+    elif _get(cfg, 'dataset') is not None:
+        yield from _leaf_datasets(_get(cfg, 'dataset'))
+    else:
+        yield cfg
+
+
+def kind_of_dataset(dataset_cfg) -> Optional[Tuple[str, str]]:
+    """``(kind, data_root)`` of a single dataset config of a known type, else ``None``."""
+    t = _get(dataset_cfg, 'type')
+    t = t if isinstance(t, str) else getattr(t, '__name__', str(t))
+    t = t.split('.')[-1]
+    kind = _TYPE_KIND.get(t)
+    if kind is None:
+        return None
+    prefix = _get(dataset_cfg, 'data_prefix') or {}
+    seg_dir = str(prefix.get('seg_map_path', '')) if isinstance(prefix, dict) else ''
+    if kind == 'voc' and 'SegmentationClassAug' in seg_dir:
+        kind = 'voc_aug'
+    return kind, str(_get(dataset_cfg, 'data_root', '') or '')
+
+
+def check_dataset_cfg(dataset_cfg) -> None:
+    """Check every known dataset inside ``dataset_cfg`` (wrappers included): its kind's layout under
+    its ``data_root`` and the ``ann_file`` / ``data_prefix`` paths it names. Raises
+    ``FileNotFoundError`` with one line on the first problem; unknown dataset types are skipped."""
+    for leaf in _leaf_datasets(dataset_cfg):
+        found = kind_of_dataset(leaf)
+        if found is None:
+            continue
+        kind, root = found
+        check_layout(kind, root)
+        paths = []
+        ann = _get(leaf, 'ann_file')
+        if ann:
+            paths.append(('ann_file', str(ann)))
+        prefix = _get(leaf, 'data_prefix')
+        if isinstance(prefix, str) and prefix:
+            paths.append(('data_prefix', prefix))
+        elif prefix:
+            paths += [(f'data_prefix.{k}', str(v)) for k, v in dict(prefix).items() if v]
+        split = _get(leaf, 'split')
+        if kind == 'imagenet' and split and not prefix:
+            paths.append(('split', str(split)))
+        for what, p in paths:
+            full = p if osp.isabs(p) or not root else osp.join(root, p)
+            if not osp.exists(full):
+                raise FileNotFoundError(
+                    f'{kind} dataset {what}={p!r} does not exist under data_root {root!r} ({full}); '
+                    f'expected {LAYOUTS[kind]}')
