@@ -32,6 +32,8 @@ from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, 
 import torch.nn as nn
 from mmcv.cnn import build_plugin_layer
 
+from ..catalog import check_known
+
 PLUGIN_KEYS = ('cfg', 'cfg_by_channels', 'position', 'stages', 'blocks')
 
 
@@ -269,6 +271,7 @@ class PluginHostMixin:
         if not isinstance(postfix, (int, str)):
             raise ValueError(f'{prefix}: postfix must be an int or str, got {postfix!r}')
         try:
+            check_known(cfg.get('type'))   # mmcv's own message for this is "Cannot find None"
             name, layer = build_plugin_layer(cfg, postfix=f'{postfix}{suffix}',
                                              in_channels=in_channels)
         except (ValueError, TypeError, KeyError, AssertionError) as e:

@@ -302,7 +302,7 @@ def test_module_error_is_wrapped_with_the_location():
     assert hasattr(m.layer1[0], 'sa')
     with pytest.raises(TypeError, match=r'plugin SE at layer1\.0 .*bogus'):
         small(plugins=[dict(cfg=dict(type='SE', bogus=1), position='after_conv3')])
-    with pytest.raises(KeyError, match='NoSuchModule'):
+    with pytest.raises(KeyError, match="unknown attention module 'NoSuchModule'; known modules: .*SE"):
         small(plugins=[dict(cfg=dict(type='NoSuchModule'), position='after_conv3')])
 
 
