@@ -1,0 +1,5 @@
+# mmseg deeplabv3_r101-d8_4xb2-80k_cityscapes-512x1024 with AttnResNetV1c (the deep-stem ResNetV1c:
+#   same arguments and weight names; open-mmlab://resnet101_v1c as in mmseg).
+_base_ = 'mmseg::deeplabv3/deeplabv3_r101-d8_4xb2-80k_cityscapes-512x1024.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(backbone=dict(type='AttnResNetV1c'))

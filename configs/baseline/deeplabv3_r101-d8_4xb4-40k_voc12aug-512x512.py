@@ -1,0 +1,15 @@
+# DeepLabV3 R-101-D8 on VOC2012-aug (40k iterations, mmseg's schedule), no attention module.
+# Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
+#   baseline/resnetv1c101_8xb32_in1k.py (pretrain with the module, then transfer):
+#   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own
+#   open-mmlab://resnet101_v1c init: --cfg-options model.pretrained=open-mmlab://resnet101_v1c
+#   model.backbone.init_cfg=None.
+_base_ = '../_base_/mmseg/deeplabv3_r101-d8_4xb4-40k_voc12aug-512x512.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='work_dirs/resnetv1c101_8xb32_in1k/epoch_100.pth',
+            prefix='backbone.')))

@@ -1,0 +1,3 @@
+# MobileNetV2 on ImageNet-1k, no attention module (the reference run).
+_base_ = '../_base_/mmpretrain/mobilenet-v2_8xb32_in1k.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)

@@ -1,0 +1,7 @@
+# ResNet-18 + CBAM r=16 on CIFAR-100. Placement: CBAM (Woo et al., ECCV 2018), r=16, channel then
+#   spatial gate after the last BN of every block, before the residual add (ResNet-50 28,089,624;
+#   CIFAR-100 26,237,844).
+_base_ = '../_base_/mmpretrain/resnet18_8xb16_cifar100.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    backbone=dict(plugins=[dict(cfg=dict(type='CBAM', reduction=16), position='after_last_bn')]))

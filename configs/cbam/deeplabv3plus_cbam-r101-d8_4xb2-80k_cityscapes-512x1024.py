@@ -1,0 +1,18 @@
+# DeepLabV3+ R-101-D8 on Cityscapes (80k iterations, mmseg's schedule) with CBAM r=16. Placement:
+#   CBAM (Woo et al., ECCV 2018), r=16, channel then spatial gate after the last BN of every block,
+#   before the residual add (ResNet-50 28,089,624; CIFAR-100 26,237,844).
+# Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
+#   cbam/cbam-resnetv1c101_8xb32_in1k.py (pretrain with the module, then transfer):
+#   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own
+#   open-mmlab://resnet101_v1c init: --cfg-options model.pretrained=open-mmlab://resnet101_v1c
+#   model.backbone.init_cfg=None.
+_base_ = '../_base_/mmseg/deeplabv3plus_r101-d8_4xb2-80k_cityscapes-512x1024.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        plugins=[dict(cfg=dict(type='CBAM', reduction=16), position='after_last_bn')],
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='work_dirs/cbam-resnetv1c101_8xb32_in1k/epoch_100.pth',
+            prefix='backbone.')))

@@ -1,0 +1,18 @@
+# DeepLabV3 R-101-D8 on Cityscapes (80k iterations, mmseg's schedule) with GAM r=16, group conv
+#   (g=4). Placement: GAM with group convolutions + channel shuffle in the spatial branch
+#   (groups=4), the paper's "GAM (gc)" row (CIFAR-100 ResNet-50 57,046,196).
+# Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
+#   gam_gc/gam-gc-resnetv1c101_8xb32_in1k.py (pretrain with the module, then transfer):
+#   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own
+#   open-mmlab://resnet101_v1c init: --cfg-options model.pretrained=open-mmlab://resnet101_v1c
+#   model.backbone.init_cfg=None.
+_base_ = '../_base_/mmseg/deeplabv3_r101-d8_4xb2-80k_cityscapes-512x1024.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        plugins=[dict(cfg=dict(type='GAM', reduction=16, groups=4), position='after_last_bn')],
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='work_dirs/gam-gc-resnetv1c101_8xb32_in1k/epoch_100.pth',
+            prefix='backbone.')))

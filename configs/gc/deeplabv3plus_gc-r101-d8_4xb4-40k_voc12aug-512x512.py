@@ -1,0 +1,25 @@
+# DeepLabV3+ R-101-D8 on VOC2012-aug (40k iterations, mmseg's schedule) with GCNet ContextBlock
+#   r=1/16. Placement: mmcv ContextBlock (GCNet), ratio 1/16, after conv3/bn3 of every block
+#   (after_last_bn = mmdet's after_conv3 in a Bottleneck): all stages for classification (the
+#   ImageNet entry, ResNet-50 28,105,032), stages c3-c5 for detection and segmentation as mmdet
+#   configs/gcnet (the stage-1 blocks of the classification checkpoint are then unused).
+# Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
+#   gc/gc-resnetv1c101_8xb32_in1k.py (pretrain with the module, then transfer):
+#   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own
+#   open-mmlab://resnet101_v1c init: --cfg-options model.pretrained=open-mmlab://resnet101_v1c
+#   model.backbone.init_cfg=None.
+_base_ = '../_base_/mmseg/deeplabv3plus_r101-d8_4xb4-40k_voc12aug-512x512.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        plugins=[
+            dict(
+                cfg=dict(type='ContextBlock', ratio=1. / 16),
+                position='after_last_bn',
+                stages=(False, True, True, True)),
+        ],
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='work_dirs/gc-resnetv1c101_8xb32_in1k/epoch_100.pth',
+            prefix='backbone.')))

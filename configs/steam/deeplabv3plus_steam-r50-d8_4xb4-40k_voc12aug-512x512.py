@@ -1,0 +1,25 @@
+# DeepLabV3+ R-50-D8 on VOC2012-aug (40k iterations, mmseg's schedule) with STEAM
+#   (re-implementation). Placement: STEAM (arXiv 2412.09023) is a re-implementation (no released
+#   code). One unit after the last BN of the LAST block of each stage (4 units, 256 params).
+#   Unverified: a summary of the paper mentions ~320 params = ~5 units in ResNet-50 ("adaptive
+#   placement per stage"). OGP grid 7 (4 for CIFAR: the final feature size).
+# Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
+#   steam/steam-resnetv1c50_8xb32_in1k.py (pretrain with the module, then transfer):
+#   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own
+#   open-mmlab://resnet50_v1c init: --cfg-options model.pretrained=open-mmlab://resnet50_v1c
+#   model.backbone.init_cfg=None.
+_base_ = '../_base_/mmseg/deeplabv3plus_r50-d8_4xb4-40k_voc12aug-512x512.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        plugins=[
+            dict(
+                cfg=dict(type='STEAM', embed_dim=8, num_heads=2, ogp_size=7),
+                position='after_last_bn',
+                blocks=(-1, )),
+        ],
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='work_dirs/steam-resnetv1c50_8xb32_in1k/epoch_100.pth',
+            prefix='backbone.')))

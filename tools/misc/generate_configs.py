@@ -1,0 +1,888 @@
+#!/usr/bin/env python
+"""Generate the OpenMMLab config tree of attn_plugins (``configs/``) and ``configs/README.md``.
+
+One placement table (``MODULES``) and one template per task produce every experiment config as a
+plain, readable file; the files are committed and ``tests/configs/test_generated.py`` checks that
+re-running this script reproduces them byte for byte (so the tree cannot drift from the table).
+
+    python tools/misc/generate_configs.py            # (re)write configs/ (not configs/demo/)
+    python tools/misc/generate_configs.py --check    # exit 1 if configs/ differs from the output
+    python tools/misc/generate_configs.py --out DIR  # write the tree somewhere else
+
+Layout (``configs/``):
+
+- ``_base_/{mmpretrain,mmdet,mmseg}/<library config name>.py``: the library's own config
+  (``mmpretrain::``/``mmdet::``/``mmseg::``) with the backbone type swapped for the plugin-capable
+  one (``AttnResNet``, ``AttnResNetV1c``, ``AttnResNet_CIFAR``, ``AttnMobileNetV2``: same
+  arguments and weight names) and, for CIFAR-100, the offline ``CIFAR100Local`` dataset.
+  Schedules, data pipelines, heads and runtime are the library's, untouched.
+- ``<module>/``: one folder per module (``baseline`` = no module). Each config inherits a
+  ``_base_`` file and sets only ``plugins`` (+ the backbone initialisation downstream).
+- ``gam_faster_rcnn.py``: the flagship (Faster R-CNN R-50 + GAM), inherits
+  ``gam/faster-rcnn_gam-r50_fpn_1x_coco.py``.
+
+Names mirror the libraries, with the module as a prefix of the backbone component
+(``se-resnet50_8xb32_in1k``, ``faster-rcnn_se-r50_fpn_1x_coco``,
+``deeplabv3_se-r50-d8_4xb4-40k_voc12aug-512x512``); baseline configs carry the library's name.
+"""
+import argparse
+import difflib
+import os
+import os.path as osp
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+WIDTH = 100
+IMPORTS = "custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)"
+OWNED_ELSEWHERE = ('demo', )  # configs/<dir> written by others; never touched or checked here
+
+
+# ----------------------------------------------------------------------------------------------
+# a small formatter: Python literals in the OpenMMLab config style (dict(...), 4-space indents)
+# ----------------------------------------------------------------------------------------------
+class Raw(str):
+    """Text emitted verbatim (e.g. ``1. / 16``)."""
+
+
+def _one_line(v) -> str:
+    if isinstance(v, Raw):
+        return str(v)
+    if isinstance(v, dict):
+        return 'dict(' + ', '.join(f'{k}={_one_line(x)}' for k, x in v.items()) + ')'
+    if isinstance(v, list):
+        return '[' + ', '.join(_one_line(x) for x in v) + ']'
+    if isinstance(v, tuple):
+        if len(v) == 1:
+            return f'({_one_line(v[0])}, )'
+        return '(' + ', '.join(_one_line(x) for x in v) + ')'
+    if isinstance(v, str):
+        return repr(v)
+    return repr(v)
+
+
+def fmt(v, indent: int = 0, col: int = 0, tail: int = 0) -> str:
+    """``v`` as config text starting at column ``col`` of a line indented by ``indent`` and
+    followed on its last line by ``tail`` characters (closing brackets, a comma)."""
+    line = _one_line(v)
+    if col + len(line) + tail <= WIDTH or not isinstance(v, (dict, list, tuple)) or not v:
+        return line
+    pad = ' ' * (indent + 4)
+    if isinstance(v, dict):
+        n = len(v)
+        items = [f'{pad}{k}=' + fmt(x, indent + 4, indent + 4 + len(k) + 1,
+                                    1 if i < n - 1 else 1 + tail)
+                 for i, (k, x) in enumerate(v.items())]
+        return 'dict(\n' + ',\n'.join(items) + ')'
+    items = [pad + fmt(x, indent + 4, indent + 4, 1) for x in v]
+    if isinstance(v, list):
+        return '[\n' + ',\n'.join(items) + ',\n' + ' ' * indent + ']'
+    return '(\n' + ',\n'.join(items) + ',\n' + ' ' * indent + ')'
+
+
+def assign(name: str, value) -> str:
+    return f'{name} = ' + fmt(value, 0, len(name) + 3)
+
+
+def comment(text: str) -> str:
+    """``text`` (paragraphs separated by blank lines) as ``# `` lines wrapped at WIDTH."""
+    out = []
+    for para in text.strip().split('\n'):
+        words, line = para.split(), '#'
+        if not words:
+            out.append('#')
+            continue
+        for w in words:
+            if len(line) + 1 + len(w) > WIDTH:
+                out.append(line)
+                line = '#  '
+            line += ' ' + w
+        out.append(line)
+    return '\n'.join(out)
+
+
+def config_text(header: str, base: str, body: List[str]) -> str:
+    parts = [comment(header), f"_base_ = '{base}'", IMPORTS] + body
+    return '\n'.join(parts) + '\n'
+
+
+# ----------------------------------------------------------------------------------------------
+# the placement table
+# ----------------------------------------------------------------------------------------------
+AFTER_LAST_BN = 'after_last_bn'
+ECA_KERNELS = {18: (3, 5, 7, 7), 50: (3, 5, 5, 7), 101: (3, 3, 5, 7)}  # released eca_resnet*_kXXXX
+
+
+def _entry(cfg: dict, position: str, **sel) -> dict:
+    d = dict(cfg=cfg, position=position)
+    d.update(sel)
+    return d
+
+
+def _one_hot(s: int, n: int = 4) -> tuple:
+    return tuple(i == s for i in range(n))
+
+
+@dataclass
+class Module:
+    """One attention module: how it enters a ResNet / MobileNetV2 in each setting.
+
+    ``resnet(depth, setting)`` and ``mnv2(setting)`` return the ``plugins`` list (``setting`` is
+    'in1k', 'cifar', 'det' or 'seg'); ``mnv2=None``: no MobileNetV2 configs.
+    """
+    name: str                  # folder
+    title: str                 # short description for tables
+    resnet: Optional[Callable[[int, str], Optional[list]]]
+    mnv2: Optional[Callable[[str], Optional[list]]]
+    resnet_note: str           # placement in ResNet (comment + README)
+    mnv2_note: str = ''        # placement in MobileNetV2, or why there is none
+    downstream: bool = True    # detection / segmentation configs
+    mnv2_seg: bool = False     # MobileNetV2 DeepLabV3 configs
+    extra_notes: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.name.replace('_', '-')
+
+
+def _se_resnet(depth, setting):
+    # CIFAR: the GAM paper's "+SE 26.22M" counts an SE without FC biases (senet.pytorch);
+    # ImageNet and transfer: the official Caffe SE (FC biases), 28,088,024 for ResNet-50.
+    cfg = dict(type='SE', reduction=16, bias=False) if setting == 'cifar' else \
+        dict(type='SE', reduction=16)
+    return [_entry(cfg, AFTER_LAST_BN)]
+
+
+def _eca_resnet(depth, setting):
+    return [
+        _entry(dict(type='ECA', kernel_size=k), AFTER_LAST_BN, stages=_one_hot(s))
+        for s, k in enumerate(ECA_KERNELS[depth])
+    ]
+
+
+def _sa_resnet(depth, setting):
+    cfg = dict(type='SA', groups=64)
+    if depth < 50:  # BasicBlock: 64 channels in layer1 cannot hold 2·64 groups
+        cfg['group_fallback'] = 'largest_divisor'
+    return [_entry(cfg, AFTER_LAST_BN)]
+
+
+def _steam_cfg(setting):
+    # ogp_size: the OGP grid is the backbone's final resolution (7 at 224×224); CIFAR ends at 4×4.
+    return dict(type='STEAM', embed_dim=8, num_heads=2, ogp_size=4 if setting == 'cifar' else 7)
+
+
+def _gc_resnet(depth, setting):
+    cfg = dict(type='ContextBlock', ratio=Raw('1. / 16'))
+    if setting in ('det', 'seg'):  # mmdet configs/gcnet: stages c3-c5
+        return [_entry(cfg, AFTER_LAST_BN, stages=(False, True, True, True))]
+    return [_entry(cfg, AFTER_LAST_BN)]  # GCNet's ImageNet entry: all stages (28,105,032)
+
+
+def _eca_mnv2(setting):
+    # eca_mobilenetv2_k13: k=1 below 96 channels, 3 from 96 on (the width the plugin receives).
+    return [dict(cfg_by_channels=[(0, dict(type='ECA', kernel_size=1)),
+                                  (96, dict(type='ECA', kernel_size=3))],
+                 position='after_project')]
+
+
+MODULES: List[Module] = [
+    Module('baseline', 'none (plain ResNet / MobileNetV2)',
+           resnet=lambda d, s: None, mnv2=lambda s: None,
+           resnet_note='No attention module: AttnResNet without plugins is the library ResNet '
+           '(same weights, same function).',
+           mnv2_note='No attention module: AttnMobileNetV2 without plugins is the library '
+           'MobileNetV2.', mnv2_seg=True),
+    Module('se', 'SE r=16',
+           resnet=_se_resnet,
+           mnv2=lambda s: [_entry(dict(type='SE', reduction=24), 'after_dw')],
+           resnet_note='SE (Hu et al., CVPR 2018), r=16, after the last BN of every block, before '
+           'the residual add. ImageNet and downstream: FC biases as the official Caffe model '
+           '(SE-ResNet-50 28,088,024); CIFAR-100: no FC biases, the GAM paper\'s "+SE 26.22M" row '
+           '(26,220,196).',
+           mnv2_note='after the 3x3 depthwise conv of every inverted residual, r=24: the '
+           'Coordinate Attention paper\'s SE comparison [unverified: position and r are not '
+           'stated in any retrievable text; this choice reproduces its 3.89M (3,888,305)].'),
+    Module('cbam', 'CBAM r=16',
+           resnet=lambda d, s: [_entry(dict(type='CBAM', reduction=16), AFTER_LAST_BN)],
+           mnv2=lambda s: [_entry(dict(type='CBAM', reduction=24), 'after_dw')],
+           resnet_note='CBAM (Woo et al., ECCV 2018), r=16, channel then spatial gate after the '
+           'last BN of every block, before the residual add (ResNet-50 28,089,624; CIFAR-100 '
+           '26,237,844).',
+           mnv2_note='after the 3x3 depthwise conv, r=24: the Coordinate Attention paper\'s CBAM '
+           'comparison [unverified: position and r inferred from its 3.89M (3,890,005)].'),
+    Module('bam', 'BAM r=16, after layer1-3',
+           resnet=lambda d, s: [_entry(dict(type='BAM', reduction=16, dilation=4), 'after_stage',
+                                       stages=(True, True, True, False))],
+           mnv2=None,
+           resnet_note='BAM (Park et al., BMVC 2018), r=16, dilation 4: one module after each of '
+           'layer1, layer2 and layer3 (between stages, not inside blocks), as the official '
+           'model_resnet.py (ResNet-50 25,915,099; CIFAR-100 24,063,319).',
+           mnv2_note='skipped: BAM sits at the bottlenecks between ResNet stages; no paper '
+           'places it in MobileNetV2.'),
+    Module('eca', 'ECA, released per-stage k',
+           resnet=_eca_resnet,
+           mnv2=_eca_mnv2,
+           resnet_note='ECA (Wang et al., CVPR 2020) after the last BN of every block, with the '
+           'released per-stage kernel sizes (eca_resnet18_k3577, eca_resnet50_k3557, '
+           'eca_resnet101_k3357): one plugin entry per stage (ResNet-50 25,557,112). Detection and '
+           'segmentation keep the classification kernels so the checkpoint transfers.',
+           mnv2_note='after the projection conv+BN, k=1 if C<96 else 3 (eca_mobilenetv2_k13; '
+           '3,504,903).'),
+    Module('gct', 'GCT before every conv',
+           resnet=lambda d, s: [_entry(dict(type='GCT', mode='l2'), 'before_conv'),
+                                _entry(dict(type='GCT', mode='l2'), 'before_stem_conv')],
+           mnv2=None,
+           resnet_note='GCT (Yang et al., CVPR 2020) before every convolution: conv1-3 and the '
+           'shortcut conv of every block, plus the stem conv (ResNet-50 25,624,625). Identity at '
+           'initialisation. The authors train beta without weight decay; mmpretrain\'s schedule '
+           'decays it (add paramwise_cfg custom_keys for ".beta" to follow them).',
+           mnv2_note='skipped: no MobileNetV2 placement in the paper\'s PyTorch code.'),
+    Module('sge', 'SGE G=64',
+           resnet=lambda d, s: [_entry(dict(type='SGE', groups=64), AFTER_LAST_BN)],
+           mnv2=lambda s: [_entry(dict(type='SGE', groups=64, group_fallback='largest_divisor'),
+                                  'after_project')],
+           resnet_note='SGE (Li et al., 2019), G=64 in every stage, after the last BN of every '
+           'block (ResNet-50 25,559,080). ResNet-18\'s 64-channel layer1 has one channel per '
+           'group, as in PytorchInsight.',
+           mnv2_note='after the projection conv+BN (ECA/Triplet\'s MobileNetV2 position; no '
+           'paper placement), group_fallback=\'largest_divisor\' for widths 16/24/32 that 64 '
+           'groups do not divide.'),
+    Module('triplet', 'Triplet Attention k=7',
+           resnet=lambda d, s: [_entry(dict(type='TripletAttention', kernel_size=7),
+                                       AFTER_LAST_BN)],
+           mnv2=lambda s: [_entry(dict(type='TripletAttention', kernel_size=7),
+                                  'after_project')],
+           resnet_note='Triplet Attention (Misra et al., WACV 2021), k=7, after the last BN of '
+           'every block, before the residual add (ResNet-50 25,561,832).',
+           mnv2_note='after the projection conv+BN as the official MODELS/mobilenet.py, k=7 '
+           '(3,509,972).'),
+    Module('coord_att', 'Coordinate Attention r=32',
+           resnet=lambda d, s: [_entry(dict(type='CoordAtt', reduction=32), AFTER_LAST_BN)],
+           mnv2=lambda s: [_entry(dict(type='CoordAtt', reduction=32), 'after_dw')],
+           resnet_note='Coordinate Attention (Hou et al., CVPR 2021), r=32. There is no official '
+           'ResNet placement; here after the last BN of every block like SE (our choice; '
+           'ResNet-50 27,474,864).',
+           mnv2_note='after the 3x3 depthwise conv (+BN+ReLU6) of all 17 inverted residuals, '
+           'r=32 (3,951,504; the official mbv2_ca.py skips the t=1 block: 3,950,648).',
+           mnv2_seg=True),
+    Module('sa', 'Shuffle Attention G=64',
+           resnet=_sa_resnet,
+           mnv2=lambda s: [_entry(dict(type='SA', groups=64, group_fallback='largest_divisor'),
+                                  'after_project')],
+           resnet_note='SA-Net (Zhang & Yang, ICASSP 2021), G=64, after the last BN of every '
+           'block (ResNet-50 25,557,740). ResNet-18: group_fallback=\'largest_divisor\' because '
+           '64 channels cannot hold 2x64 groups (SA-Net has no ResNet-18).',
+           mnv2_note='after the projection conv+BN (no paper placement), '
+           'group_fallback=\'largest_divisor\'.'),
+    Module('gam', 'GAM r=16',
+           resnet=lambda d, s: [_entry(dict(type='GAM', reduction=16), AFTER_LAST_BN)],
+           mnv2=lambda s: [_entry(dict(type='GAM', reduction=16), 'after_dw')],
+           resnet_note='GAM (Liu et al., 2021), r=16, after the last BN of every block: the '
+           'reading that reproduces the paper\'s CIFAR-100 ResNet-50 table (149,470,388).',
+           mnv2_note='after the 3x3 depthwise conv (the paper evaluates MobileNet; position '
+           'unverified).'),
+    Module('gam_gc', 'GAM r=16, group conv (g=4)',
+           resnet=lambda d, s: [_entry(dict(type='GAM', reduction=16, groups=4), AFTER_LAST_BN)],
+           mnv2=lambda s: [_entry(dict(type='GAM', reduction=16, groups=4,
+                                       group_fallback='largest_divisor'), 'after_dw')],
+           resnet_note='GAM with group convolutions + channel shuffle in the spatial branch '
+           '(groups=4), the paper\'s "GAM (gc)" row (CIFAR-100 ResNet-50 57,046,196).',
+           mnv2_note='after the 3x3 depthwise conv, group_fallback=\'largest_divisor\' (32/16=2 '
+           'mid channels in the first block).'),
+    Module('steam', 'STEAM (re-implementation)',
+           resnet=lambda d, s: [_entry(_steam_cfg(s), AFTER_LAST_BN, blocks=(-1, ))],
+           mnv2=lambda s: [_entry(_steam_cfg(s), 'after_project', blocks=(-1, ))],
+           resnet_note='STEAM (arXiv 2412.09023) is a re-implementation (no released code). '
+           'One unit after the last BN of the LAST block of each stage (4 units, 256 params). '
+           'Unverified: a summary of the paper mentions ~320 params = ~5 units in ResNet-50 '
+           '("adaptive placement per stage"). OGP grid 7 (4 for CIFAR: the final feature size).',
+           mnv2_note='after the projection conv+BN of the last block of each of the 7 layers '
+           '(our choice, mirroring the ResNet rule; the paper claims lightweight backbones but '
+           'no placement is known).'),
+    Module('gc', 'GCNet ContextBlock r=1/16',
+           resnet=_gc_resnet,
+           mnv2=lambda s: [_entry(dict(type='ContextBlock', ratio=Raw('1. / 16')),
+                                  'after_project')],
+           resnet_note='mmcv ContextBlock (GCNet), ratio 1/16, after conv3/bn3 of every block '
+           '(after_last_bn = mmdet\'s after_conv3 in a Bottleneck): all stages for '
+           'classification (the ImageNet entry, ResNet-50 28,105,032), stages c3-c5 for '
+           'detection and segmentation as mmdet configs/gcnet (the stage-1 blocks of the '
+           'classification checkpoint are then unused).',
+           mnv2_note='after the projection conv+BN of every block (our choice; no paper '
+           'placement).'),
+    Module('nonlocal', 'Non-local (1 block after res4)',
+           resnet=lambda d, s: [_entry(dict(type='NonLocal2d', reduction=2, use_scale=True,
+                                            mode='embedded_gaussian'), 'after_stage',
+                                       stages=(False, False, True, False))],
+           mnv2=None,
+           resnet_note='mmcv NonLocal2d (embedded Gaussian, reduction 2): one block on res4 '
+           '(layer3). The NL paper puts its detection block "right before the last residual '
+           'block of res4"; AttnResNet has no slot between two blocks of a stage, so it sits on '
+           'the main path right after res4 (after_stage of layer3), in every task so the '
+           'checkpoint transfers. O((HW)^2) memory: at res4 only.',
+           mnv2_note='skipped: quadratic memory and no MobileNetV2 placement in the paper.'),
+    Module('abn', 'Attention Branch Network',
+           resnet=lambda d, s: None, mnv2=None,
+           resnet_note='ABN (Fukui et al., CVPR 2019) as ABNClassifier: attention branch = copy '
+           'of the last stage (stride 1) + K-channel heads, 3x3 map conv as the official code; '
+           'loss = CE(attention) + CE(perception) (ResNet-50 43,584,866).',
+           mnv2_note='skipped: classification-only branch architecture defined for ResNets.',
+           downstream=False),
+]
+MODULE_BY_NAME = {m.name: m for m in MODULES}
+
+
+# ----------------------------------------------------------------------------------------------
+# settings (library configs) and templates
+# ----------------------------------------------------------------------------------------------
+CLS_EPOCHS = {'resnet': 100, 'mobilenet-v2': 300}   # mmpretrain imagenet_bs256 / _epochstep
+
+
+@dataclass
+class Out:
+    """One generated file and its README row."""
+    path: str                   # relative to configs/
+    text: str
+    row: Optional[dict] = None  # None: not an experiment (a _base_ file)
+
+
+def _prefix(m: Module) -> str:
+    return '' if m.name == 'baseline' else f'{m.slug}-'
+
+
+# ---- _base_: library configs with the plugin-capable backbone ---------------------------------
+def base_files() -> List[Out]:
+    outs = []
+
+    def add(lib, name, header, base, body):
+        outs.append(Out(f'_base_/{lib}/{name}.py', config_text(header, base, body)))
+
+    for d in (18, 50, 101):
+        add('mmpretrain', f'resnet{d}_8xb32_in1k',
+            f'mmpretrain resnet{d}_8xb32_in1k (ImageNet-1k, 100 epochs, SGD 0.1, steps 30/60/90) '
+            'with AttnResNet: same arguments and weight names as mmpretrain\'s ResNet; '
+            'the module configs add plugins.',
+            f'mmpretrain::resnet/resnet{d}_8xb32_in1k.py',
+            [assign('model', dict(backbone=dict(type='AttnResNet')))])
+    for d in (50, 101):
+        add('mmpretrain', f'resnetv1c{d}_8xb32_in1k',
+            f'mmpretrain resnetv1c{d}_8xb32_in1k (deep stem, ImageNet-1k, 100 epochs) with '
+            'AttnResNetV1c. Its deep stem is named as mmseg\'s ResNetV1c (stem.0..7), not as '
+            'mmpretrain\'s (stem.N.conv/bn), so the checkpoint loads into the mmseg backbones '
+            'with prefix=\'backbone.\' and no renaming.',
+            f'mmpretrain::resnet/resnetv1c{d}_8xb32_in1k.py',
+            [assign('model', dict(backbone=dict(type='AttnResNetV1c')))])
+    add('mmpretrain', 'mobilenet-v2_8xb32_in1k',
+        'mmpretrain mobilenet-v2_8xb32_in1k (ImageNet-1k, 300 epochs, lr 0.045, StepLR 0.98) '
+        'with AttnMobileNetV2 (same weight names as mmpretrain and mmseg).',
+        'mmpretrain::mobilenet_v2/mobilenet-v2_8xb32_in1k.py',
+        [assign('model', dict(backbone=dict(type='AttnMobileNetV2')))])
+    cifar_data = dict(type='CIFAR100Local', data_root='data/cifar100')
+    add('mmpretrain', 'resnet50_8xb16_cifar100',
+        'mmpretrain resnet50_8xb16_cifar100 (200 epochs, lr 0.1, wd 5e-4, steps 60/120/160 '
+        'x0.2) with AttnResNet_CIFAR (3x3 stem, no max-pool: ResNet_CIFAR\'s layout and names) '
+        'and CIFAR100Local, which reads the CIFAR-100 python pickles under data/cifar100 '
+        'without md5 checks and never downloads.\n'
+        'The GAM paper\'s setting: ResNet-50 on CIFAR-100 (23,705,252 parameters).',
+        'mmpretrain::resnet/resnet50_8xb16_cifar100.py',
+        [assign('model', dict(backbone=dict(type='AttnResNet_CIFAR'))),
+         assign('train_dataloader', dict(dataset=dict(cifar_data))),
+         assign('val_dataloader', dict(dataset=dict(cifar_data))),
+         assign('test_dataloader', dict(dataset=dict(cifar_data)))])
+    outs.append(Out('_base_/mmpretrain/resnet18_8xb16_cifar100.py', config_text(
+        'ResNet-18 on CIFAR-100: the analogue of resnet50_8xb16_cifar100 (same data, schedule '
+        'and CIFAR stem; mmpretrain publishes ResNet-18 only for CIFAR-10).',
+        './resnet50_8xb16_cifar100.py',
+        [assign('model', dict(backbone=dict(depth=18), head=dict(in_channels=512)))])))
+    outs.append(Out('_base_/mmpretrain/mobilenet-v2_8xb16_cifar100.py', config_text(
+        'MobileNetV2 on CIFAR-100: the analogue of resnet50_8xb16_cifar100 (same data and '
+        'schedule; mmpretrain has no CIFAR MobileNetV2).\n'
+        'Stride choice for 32x32 inputs: layer2 and layer3 keep stride 1, so the network '
+        'downsamples 8x (stem /2, layer4 /2, layer6 /2) and ends at 4x4 like the common CIFAR '
+        'MobileNetV2 (kuangliu/pytorch-cifar: stem stride 1 and layer2 stride 1). The stem conv '
+        'keeps stride 2 (AttnMobileNetV2 has no stem-stride argument; the weights keep the '
+        'ImageNet layout). Parameters are those of ImageNet MobileNetV2 with a 100-class head.',
+        './resnet50_8xb16_cifar100.py',
+        [assign('model', dict(
+            backbone=dict(_delete_=True, type='AttnMobileNetV2', widen_factor=1.0,
+                          strides=(1, 1, 1, 2, 1, 2, 1)),
+            head=dict(in_channels=1280)))])))
+
+    for det, lib_dir, lib_name in DETECTORS:
+        for d in (50, 101):
+            name = lib_name.format(d=d)
+            add('mmdet', name,
+                f'mmdet {name} (COCO, 1x: 12 epochs, steps 8/11) with AttnResNet (same '
+                'arguments and weight names as mmdet\'s ResNet: frozen_stages=1, norm_eval=True, '
+                f'torchvision://resnet{d} as in mmdet).',
+                f'mmdet::{lib_dir}/{name}.py',
+                [assign('model', dict(backbone=dict(type='AttnResNet')))])
+    for seg in SEGMENTORS:
+        for ds in SEG_DATASETS:
+            for d in (50, 101):
+                name = seg_lib_name(seg, d, ds)
+                add('mmseg', name,
+                    f'mmseg {name} with AttnResNetV1c (the deep-stem ResNetV1c: same arguments '
+                    f'and weight names; open-mmlab://resnet{d}_v1c as in mmseg).',
+                    f'mmseg::{seg}/{name}.py',
+                    [assign('model', dict(backbone=dict(type='AttnResNetV1c')))])
+    add('mmseg', MNV2_SEG_CITY,
+        f'mmseg {MNV2_SEG_CITY} with AttnMobileNetV2 (same weight names as mmseg\'s '
+        'MobileNetV2; strides/dilations/out_indices are mmseg\'s).',
+        f'mmseg::mobilenet_v2/{MNV2_SEG_CITY}.py',
+        [assign('model', dict(backbone=dict(type='AttnMobileNetV2')))])
+    add('mmseg', MNV2_SEG_VOC,
+        'MobileNetV2-D8 DeepLabV3 on VOC2012-aug 512x512, 40k: the analogue of mmseg\'s '
+        f'{MNV2_SEG_CITY} (the same backbone override of deeplabv3_r50-d8_4xb4-40k_voc12aug-'
+        '512x512; mmseg publishes MobileNetV2 only on Cityscapes and ADE20K). The Coordinate '
+        'Attention paper reports DeepLabV3 MobileNetV2 on both VOC 2012 and Cityscapes.',
+        'mmseg::deeplabv3/deeplabv3_r50-d8_4xb4-40k_voc12aug-512x512.py',
+        [assign('model', dict(
+            pretrained='mmcls://mobilenet_v2',
+            backbone=dict(_delete_=True, type='AttnMobileNetV2', widen_factor=1.0,
+                          strides=(1, 2, 2, 1, 1, 1, 1), dilations=(1, 1, 1, 2, 2, 4, 4),
+                          out_indices=(1, 2, 4, 6), norm_cfg=dict(type='SyncBN',
+                                                                  requires_grad=True)),
+            decode_head=dict(in_channels=320), auxiliary_head=dict(in_channels=96)))])
+    return outs
+
+
+# ---- classification ----------------------------------------------------------------------------
+CLS_SETTINGS = [
+    # (arch, depth, dataset tag, base name, backbone family, setting)
+    ('resnet', 18, 'in1k', 'resnet18_8xb32_in1k'),
+    ('resnet', 50, 'in1k', 'resnet50_8xb32_in1k'),
+    ('resnet', 101, 'in1k', 'resnet101_8xb32_in1k'),
+    ('resnetv1c', 50, 'in1k', 'resnetv1c50_8xb32_in1k'),
+    ('resnetv1c', 101, 'in1k', 'resnetv1c101_8xb32_in1k'),
+    ('mobilenet-v2', None, 'in1k', 'mobilenet-v2_8xb32_in1k'),
+    ('resnet', 18, 'cifar', 'resnet18_8xb16_cifar100'),
+    ('resnet', 50, 'cifar', 'resnet50_8xb16_cifar100'),
+    ('mobilenet-v2', None, 'cifar', 'mobilenet-v2_8xb16_cifar100'),
+]
+DATASET_NAMES = {'in1k': 'ImageNet-1k', 'cifar': 'CIFAR-100', 'coco': 'COCO 2017',
+                 'voc12aug': 'VOC2012-aug', 'cityscapes': 'Cityscapes'}
+
+
+def backbone_name(arch: str, depth: Optional[int]) -> str:
+    return {'resnet': f'ResNet-{depth}', 'resnetv1c': f'ResNetV1c-{depth}',
+            'mobilenet-v2': 'MobileNetV2'}[arch]
+
+
+def cls_stem(m: Module, base_name: str) -> str:
+    return _prefix(m) + base_name
+
+
+def cls_files(m: Module) -> List[Out]:
+    outs = []
+    for arch, depth, ds, base_name in CLS_SETTINGS:
+        is_mnv2 = arch == 'mobilenet-v2'
+        if arch == 'resnetv1c' and not m.downstream:
+            continue  # deep-stem checkpoints exist for the segmentation transfer only
+        if is_mnv2 and m.mnv2 is None:
+            continue
+        stem = cls_stem(m, base_name)
+        plugins = m.mnv2(ds) if is_mnv2 else m.resnet(depth, ds)
+        bb = backbone_name(arch, depth)
+        note = m.mnv2_note if is_mnv2 else m.resnet_note
+        if m.name == 'baseline':
+            what = f'{bb} on {DATASET_NAMES[ds]}, no attention module (the reference run).'
+        else:
+            what = f'{bb} + {m.title} on {DATASET_NAMES[ds]}. Placement: {note}'
+        header = what
+        if arch == 'resnetv1c':
+            header += ('\nDeep-stem classification checkpoint for the DeepLabV3/V3+ configs of '
+                       f'this folder (mmseg\'s backbone is ResNetV1c).')
+        body = []
+        model = {}
+        if m.name == 'abn':
+            model = dict(type='ABNClassifier', att_map_kernel_size=3,
+                         att_loss=dict(type='CrossEntropyLoss', loss_weight=1.0))
+        elif plugins:
+            model = dict(backbone=dict(plugins=plugins))
+        if model:
+            body.append(assign('model', model))
+        text = config_text(header, f'../_base_/mmpretrain/{base_name}.py', body)
+        epochs = (200 if ds == 'cifar' else CLS_EPOCHS['mobilenet-v2' if is_mnv2 else 'resnet'])
+        row = dict(task='classification', dataset=DATASET_NAMES[ds],
+                   model='ABNClassifier' if m.name == 'abn' else 'ImageClassifier',
+                   backbone=bb + (' (CIFAR stem)' if ds == 'cifar' and not is_mnv2 else ''),
+                   module=m.name, init='random (trained from scratch)',
+                   schedule=f'{epochs} epochs')
+        outs.append(Out(f'{m.name}/{stem}.py', text, row))
+    return outs
+
+
+# ---- detection ---------------------------------------------------------------------------------
+DETECTORS = [
+    ('faster-rcnn', 'faster_rcnn', 'faster-rcnn_r{d}_fpn_1x_coco'),
+    ('retinanet', 'retinanet', 'retinanet_r{d}_fpn_1x_coco'),
+    ('mask-rcnn', 'mask_rcnn', 'mask-rcnn_r{d}_fpn_1x_coco'),
+]
+DET_TITLES = {'faster-rcnn': 'Faster R-CNN FPN', 'retinanet': 'RetinaNet FPN',
+              'mask-rcnn': 'Mask R-CNN FPN'}
+
+
+def det_stem(m: Module, det: str, depth: int, tv: bool = False) -> str:
+    bb = f'r{depth}' if m.name == 'baseline' else f'{m.slug}-r{depth}'
+    return f'{det}_{bb}{"_tv-pre" if tv else ""}_fpn_1x_coco'
+
+
+def _ckpt(stem: str, epochs: int) -> str:
+    return f'work_dirs/{stem}/epoch_{epochs}.pth'
+
+
+def det_files(m: Module) -> List[Out]:
+    outs = []
+    for det, _, lib_name in DETECTORS:
+        for d in (50, 101):
+            lib = lib_name.format(d=d)
+            cls = cls_stem(m, f'resnet{d}_8xb32_in1k')
+            ckpt = _ckpt(cls, CLS_EPOCHS['resnet'])
+            plugins = m.resnet(d, 'det')
+            what = (f'{DET_TITLES[det]} R-{d} 1x on COCO' +
+                    (', no attention module.' if m.name == 'baseline' else
+                     f' with {m.title}. Placement: {m.resnet_note}'))
+            header = (what + '\nBackbone initialised from our ImageNet classification '
+                      f'checkpoint (pretrain with the module, then transfer): train '
+                      f'{m.name}/{cls}.py first, or run both steps with tools/train_chain.sh. '
+                      'frozen_stages=1 and norm_eval=True as mmdet. '
+                      f'Alternative init: {det_stem(m, det, d, tv=True)}.py.')
+            bb = dict()
+            if plugins:
+                bb['plugins'] = plugins
+            bb['init_cfg'] = dict(type='Pretrained', checkpoint=ckpt, prefix='backbone.')
+            text = config_text(header, f'../_base_/mmdet/{lib}.py', [assign('model',
+                                                                          dict(backbone=bb))])
+            stem = det_stem(m, det, d)
+            row = dict(task='detection', dataset=DATASET_NAMES['coco'], model=DET_TITLES[det],
+                       backbone=f'ResNet-{d}', module=m.name,
+                       init=f'ours: {m.name}/{cls}', schedule='1x (12 epochs)')
+            outs.append(Out(f'{m.name}/{stem}.py', text, row))
+
+            tv_header = (
+                f'{DET_TITLES[det]} R-{d} 1x on COCO' +
+                (', no attention module, torchvision weights: mmdet\'s own model-zoo setting '
+                 '(the calibration baseline).' if m.name == 'baseline' else
+                 f' with {m.title}: the alternative initialisation: torchvision ImageNet weights '
+                 'for the ResNet (mmdet\'s default) and randomly initialised plugins.') +
+                '\ntrain_plugins=True keeps the plugins trainable in the frozen stage 1 and their '
+                'BNs in train mode under norm_eval (otherwise they would stay at their random '
+                f'initial values). Everything else as {stem}.py.')
+            tv_body = [assign('model', dict(backbone=dict(
+                train_plugins=True,
+                init_cfg=dict(_delete_=True, type='Pretrained',
+                              checkpoint=f'torchvision://resnet{d}'))))]
+            tv_stem = det_stem(m, det, d, tv=True)
+            tv_row = dict(row, init=f'torchvision://resnet{d} (+ random plugins)')
+            outs.append(Out(f'{m.name}/{tv_stem}.py',
+                            config_text(tv_header, f'./{stem}.py', tv_body), tv_row))
+    return outs
+
+
+# ---- segmentation ------------------------------------------------------------------------------
+SEGMENTORS = ['deeplabv3', 'deeplabv3plus']
+SEG_TITLES = {'deeplabv3': 'DeepLabV3', 'deeplabv3plus': 'DeepLabV3+'}
+# One schedule per dataset, consistently the longer of mmseg's two published ones.
+SEG_DATASETS = [('voc12aug', '4xb4-40k_voc12aug-512x512', '40k iterations'),
+                ('cityscapes', '4xb2-80k_cityscapes-512x1024', '80k iterations')]
+MNV2_SEG_CITY = 'mobilenet-v2-d8_deeplabv3_4xb2-80k_cityscapes-512x1024'
+MNV2_SEG_VOC = 'mobilenet-v2-d8_deeplabv3_4xb4-40k_voc12aug-512x512'
+
+
+def seg_lib_name(seg: str, depth: int, ds) -> str:
+    return f'{seg}_r{depth}-d8_{ds[1]}'
+
+
+def seg_files(m: Module) -> List[Out]:
+    outs = []
+    for seg in SEGMENTORS:
+        for ds in SEG_DATASETS:
+            for d in (50, 101):
+                lib = seg_lib_name(seg, d, ds)
+                bbname = f'r{d}' if m.name == 'baseline' else f'{m.slug}-r{d}'
+                stem = f'{seg}_{bbname}-d8_{ds[1]}'
+                cls = cls_stem(m, f'resnetv1c{d}_8xb32_in1k')
+                plugins = m.resnet(d, 'seg')
+                header = (f'{SEG_TITLES[seg]} R-{d}-D8 on {DATASET_NAMES[ds[0]]} '
+                          f'({ds[2]}, mmseg\'s schedule)' +
+                          (', no attention module.' if m.name == 'baseline' else
+                           f' with {m.title}. Placement: {m.resnet_note}') +
+                          '\nBackbone (deep-stem AttnResNetV1c) initialised from our ImageNet '
+                          f'checkpoint {m.name}/{cls}.py (pretrain with the module, then '
+                          'transfer): model.pretrained=None, backbone init_cfg with '
+                          'prefix=\'backbone.\'. mmseg\'s own open-mmlab://resnet'
+                          f'{d}_v1c init: --cfg-options model.pretrained=open-mmlab://resnet'
+                          f'{d}_v1c model.backbone.init_cfg=None.')
+                bb = dict()
+                if plugins:
+                    bb['plugins'] = plugins
+                bb['init_cfg'] = dict(type='Pretrained', checkpoint=_ckpt(cls, 100),
+                                      prefix='backbone.')
+                text = config_text(header, f'../_base_/mmseg/{lib}.py',
+                                   [assign('model', dict(pretrained=None, backbone=bb))])
+                row = dict(task='segmentation', dataset=DATASET_NAMES[ds[0]],
+                           model=f'{SEG_TITLES[seg]} (D8)', backbone=f'ResNetV1c-{d}',
+                           module=m.name, init=f'ours: {m.name}/{cls}', schedule=ds[2])
+                outs.append(Out(f'{m.name}/{stem}.py', text, row))
+    if m.mnv2_seg:
+        for lib, ds in ((MNV2_SEG_VOC, SEG_DATASETS[0]), (MNV2_SEG_CITY, SEG_DATASETS[1])):
+            stem = _prefix(m) + lib
+            cls = cls_stem(m, 'mobilenet-v2_8xb32_in1k')
+            plugins = m.mnv2('seg')
+            header = (f'DeepLabV3 MobileNetV2-D8 on {DATASET_NAMES[ds[0]]} ({ds[2]})' +
+                      (', no attention module.' if m.name == 'baseline' else
+                       f' with {m.title}, the Coordinate Attention paper\'s segmentation '
+                       f'setting. Placement: {m.mnv2_note}') +
+                      f'\nBackbone initialised from our ImageNet checkpoint {m.name}/{cls}.py '
+                      '(model.pretrained=None instead of mmseg\'s mmcls://mobilenet_v2).')
+            bb = dict()
+            if plugins:
+                bb['plugins'] = plugins
+            bb['init_cfg'] = dict(type='Pretrained',
+                                  checkpoint=_ckpt(cls, CLS_EPOCHS['mobilenet-v2']),
+                                  prefix='backbone.')
+            text = config_text(header, f'../_base_/mmseg/{lib}.py',
+                               [assign('model', dict(pretrained=None, backbone=bb))])
+            row = dict(task='segmentation', dataset=DATASET_NAMES[ds[0]],
+                       model='DeepLabV3 (D8)', backbone='MobileNetV2', module=m.name,
+                       init=f'ours: {m.name}/{cls}', schedule=ds[2])
+            outs.append(Out(f'{m.name}/{stem}.py', text, row))
+    return outs
+
+
+def flagship() -> Out:
+    text = ('# The flagship: Faster R-CNN R-50 FPN 1x on COCO with GAM —\n'
+            '# `python tools/train.py configs/gam_faster_rcnn.py`\n'
+            '# (after the ImageNet GAM ResNet-50 run configs/gam/gam-resnet50_8xb32_in1k.py, or '
+            'both at once:\n'
+            '# `bash tools/train_chain.sh configs/gam/gam-resnet50_8xb32_in1k.py '
+            'configs/gam_faster_rcnn.py`).\n'
+            "_base_ = './gam/faster-rcnn_gam-r50_fpn_1x_coco.py'\n" + IMPORTS + '\n')
+    return Out('gam_faster_rcnn.py', text,
+               dict(task='detection', dataset=DATASET_NAMES['coco'],
+                    model=DET_TITLES['faster-rcnn'], backbone='ResNet-50', module='gam',
+                    init='ours: gam/gam-resnet50_8xb32_in1k', schedule='1x (12 epochs)'))
+
+
+# ----------------------------------------------------------------------------------------------
+# README
+# ----------------------------------------------------------------------------------------------
+def readme(outs: List[Out]) -> str:
+    rows = [o for o in outs if o.row is not None]
+    by_task: Dict[str, int] = {}
+    for o in rows:
+        by_task[o.row['task']] = by_task.get(o.row['task'], 0) + 1
+    lines = [
+        '# Configs',
+        '',
+        '<!-- Generated by tools/misc/generate_configs.py; do not edit by hand. -->',
+        '',
+        f'{len(rows)} experiment configs ({", ".join(f"{n} {t}" for t, n in by_task.items())}) '
+        f'and {len(outs) - len(rows)} `_base_` files. Regenerate with '
+        '`python tools/misc/generate_configs.py`; `tests/configs/` checks that the committed '
+        'files equal the generator\'s output, that every config loads and builds, the published '
+        'parameter totals, and that every downstream config points at a classification config '
+        'of this tree whose backbone fits; the slow suite (`bash tools/run_tests.sh --slow`) runs '
+        'a training step of every module in each model family and the two-step checkpoint '
+        'hand-over for real.',
+        '',
+        '## Layout and names',
+        '',
+        '- `_base_/{mmpretrain,mmdet,mmseg}/<library config>.py`: the library\'s own config '
+        '(inherited with `mmpretrain::`, `mmdet::`, `mmseg::`) with the backbone swapped for the '
+        'plugin-capable one (`AttnResNet`, `AttnResNetV1c`, `AttnResNet_CIFAR`, '
+        '`AttnMobileNetV2`: same arguments, same weight names) and, on CIFAR-100, the offline '
+        '`CIFAR100Local` dataset. Schedules, pipelines, heads and runtime are the library\'s.',
+        '- `<module>/`: one folder per module; `baseline/` has no module. A config sets the '
+        '`plugins` and, downstream, the backbone initialisation.',
+        '- Names mirror the libraries with the module prefixed to the backbone: '
+        '`se/se-resnet50_8xb32_in1k.py`, `se/faster-rcnn_se-r50_fpn_1x_coco.py`, '
+        '`se/deeplabv3_se-r50-d8_4xb4-40k_voc12aug-512x512.py`; baseline configs keep the '
+        'library name (`baseline/resnet50_8xb32_in1k.py`).',
+        '- `gam_faster_rcnn.py`: the flagship, = `gam/faster-rcnn_gam-r50_fpn_1x_coco.py`.',
+        '',
+        '## Two-step recipe (pretrain with the module, then transfer)',
+        '',
+        'Detection and segmentation backbones start from **our** classification checkpoint of '
+        'the same module (the protocol of the SE/CBAM/ECA/SGE/GCT/CA papers): '
+        '`init_cfg=dict(type=\'Pretrained\', checkpoint=\'work_dirs/<classification config '
+        'name>/epoch_<last>.pth\', prefix=\'backbone.\')` (mmseg: also `model.pretrained=None`). '
+        'Train the classification config first (`tools/train.py`, default work dir '
+        '`work_dirs/<config name>`), or both steps with '
+        '`bash tools/train_chain.sh CLS_CONFIG DOWNSTREAM_CONFIG [N]`.',
+        '',
+        '- Detection (ImageNet stem): `<module>-resnet{50,101}_8xb32_in1k` (100 epochs). '
+        'mmdet\'s `frozen_stages=1`, `norm_eval=True` are kept: the plugins are pretrained.',
+        '- Segmentation (DeepLabV3/V3+ use the deep-stem ResNetV1c): '
+        '`<module>-resnetv1c{50,101}_8xb32_in1k`. `AttnResNetV1c` names its deep stem as '
+        'mmseg (`stem.0..7`) in every task, so the mmpretrain-trained checkpoint loads into '
+        'the mmseg backbone without renaming. MobileNetV2: `<module>-mobilenet-v2_8xb32_in1k` '
+        '(300 epochs, `epoch_300.pth`).',
+        '- **Alternative initialisation** (detection): every detector has a `*_tv-pre_*` twin '
+        'with torchvision ImageNet weights (`torchvision://resnet50/101`, mmdet\'s default) and '
+        'randomly initialised plugins; it sets `train_plugins=True` so plugins in the frozen '
+        'stage 1 keep training and plugin BNs stay in train mode under `norm_eval`. The '
+        'baseline twins are mmdet\'s model-zoo setting (calibration against the published '
+        '37.4 / 36.5 / 38.2 AP). Segmentation with mmseg\'s own weights is one override: '
+        '`--cfg-options model.pretrained=open-mmlab://resnet50_v1c model.backbone.init_cfg=None`.',
+        '',
+        '## Placements',
+        '',
+        '| module | ResNet | MobileNetV2 |',
+        '|---|---|---|',
+    ]
+    for m in MODULES:
+        mn = m.mnv2_note if m.mnv2 is not None else f'— ({m.mnv2_note})'
+        lines.append(f'| `{m.name}` | {m.resnet_note} | {mn} |'.replace('\n', ' '))
+    lines += [
+        '',
+        'Further decisions: CIFAR-100 ResNets use the CIFAR stem (`AttnResNet_CIFAR`); '
+        'CIFAR MobileNetV2 keeps stride 1 in layer2 and layer3 (output stride 8, 4x4 final '
+        'map; see `_base_/mmpretrain/mobilenet-v2_8xb16_cifar100.py`). Segmentation: one '
+        'schedule per dataset, the longer published one (VOC2012-aug 40k, Cityscapes 80k). '
+        'MobileNetV2 DeepLabV3 exists for `baseline` and `coord_att` (Cityscapes: mmseg\'s '
+        'config; VOC2012-aug: its analogue). ABN is classification-only.',
+    ]
+    tasks = ['classification', 'detection', 'segmentation']
+    lines += [
+        '',
+        '## Configs per module',
+        '',
+        '| module | ' + ' | '.join(tasks) + ' |',
+        '|---|' + '---|' * len(tasks),
+    ]
+    for m in MODULES:
+        n = [sum(1 for o in rows if o.path.startswith(m.name + '/') and o.row['task'] == t)
+             for t in tasks]
+        lines.append(f'| `{m.name}` | ' + ' | '.join(map(str, n)) + ' |')
+    lines.append('| total (with the flagship) | ' +
+                 ' | '.join(str(by_task.get(t, 0)) for t in tasks) + ' |')
+    lines += [
+        '',
+        '## All configs',
+        '',
+        'The `_base_` files (the library configs with the plugin-capable backbone) train the '
+        'plain model as well: ' + ', '.join(
+            f'`{o.path}`' for o in sorted(outs, key=lambda o: o.path) if o.row is None) + '.',
+        '',
+        '| config | task | dataset | model | backbone | module | init | schedule |',
+        '|---|---|---|---|---|---|---|---|',
+    ]
+    order = {m.name: i for i, m in enumerate(MODULES)}
+
+    def key(o):
+        folder = o.path.split('/')[0] if '/' in o.path else ''
+        return (order.get(folder, -1), tasks.index(o.row['task']), o.row['dataset'], o.path)
+
+    for o in sorted(rows, key=key):
+        r = o.row
+        lines.append(f'| [`{o.path}`]({o.path}) | {r["task"]} | {r["dataset"]} | {r["model"]} '
+                     f'| {r["backbone"]} | {r["module"]} | {r["init"]} | {r["schedule"]} |')
+    return '\n'.join(lines) + '\n'
+
+
+# ----------------------------------------------------------------------------------------------
+def generate() -> Dict[str, str]:
+    """All generated files: ``{path relative to configs/: text}``."""
+    outs = base_files()
+    for m in MODULES:
+        outs += cls_files(m)
+        if m.downstream:
+            outs += det_files(m)
+            outs += seg_files(m)
+    outs.append(flagship())
+    files = {o.path: o.text for o in outs}
+    if len(files) != len(outs):
+        raise RuntimeError('duplicate config paths')
+    stems = [osp.splitext(osp.basename(p))[0] for p in files if not p.startswith('_base_/')]
+    if len(set(stems)) != len(stems):
+        raise RuntimeError('duplicate config names (work_dirs would collide)')
+    files['README.md'] = readme(outs)
+    return files
+
+
+def rows() -> Dict[str, dict]:
+    """README metadata of every experiment config: ``{path: row}`` (for tests)."""
+    outs = []
+    for m in MODULES:
+        outs += cls_files(m)
+        if m.downstream:
+            outs += det_files(m) + seg_files(m)
+    outs.append(flagship())
+    return {o.path: o.row for o in outs}
+
+
+def existing_files(root: str) -> Dict[str, str]:
+    """The files of ``root`` the generator owns (everything but configs/demo/ etc.)."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = osp.relpath(dirpath, root)
+        if rel_dir == '.':
+            dirnames[:] = [d for d in dirnames if d not in OWNED_ELSEWHERE]
+        dirnames[:] = [d for d in dirnames if d != '__pycache__']
+        for f in filenames:
+            if f.endswith('.py') or f == 'README.md':
+                rel = osp.normpath(osp.join(rel_dir, f))
+                with open(osp.join(dirpath, f), encoding='utf-8') as fh:
+                    out[rel.replace(os.sep, '/')] = fh.read()
+    return out
+
+
+def diff(root: str) -> List[str]:
+    """Problems: files that differ, are missing, or are stale (not generated any more)."""
+    want, have = generate(), existing_files(root)
+    problems = []
+    for p in sorted(set(want) | set(have)):
+        if p not in have:
+            problems.append(f'missing: {p}')
+        elif p not in want:
+            problems.append(f'stale (not generated): {p}')
+        elif want[p] != have[p]:
+            d = ''.join(list(difflib.unified_diff(have[p].splitlines(True),
+                                                  want[p].splitlines(True), p, p))[:20])
+            problems.append(f'differs: {p}\n{d}')
+    return problems
+
+
+def write(root: str) -> Tuple[int, int]:
+    want = generate()
+    have = existing_files(root) if osp.isdir(root) else {}
+    for p in set(have) - set(want):
+        os.remove(osp.join(root, p))
+    n = 0
+    for p, text in want.items():
+        path = osp.join(root, p)
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        if have.get(p) != text:
+            with open(path, 'w', encoding='utf-8') as fh:
+                fh.write(text)
+            n += 1
+    for dirpath, dirnames, filenames in os.walk(root, topdown=False):
+        if dirpath != root and not os.listdir(dirpath):
+            os.rmdir(dirpath)
+    return len(want), n
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--out', default=osp.join(ROOT, 'configs'),
+                        help='config root to write or check (default: configs/)')
+    parser.add_argument('--check', action='store_true',
+                        help='only compare; exit 1 when the tree differs')
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = diff(args.out)
+        for p in problems:
+            print(p)
+        print(f'{len(problems)} problem(s)' if problems else 'configs are up to date')
+        return 1 if problems else 0
+    total, changed = write(args.out)
+    print(f'{total} files in {args.out} ({changed} written)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
