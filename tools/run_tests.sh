@@ -2,6 +2,7 @@
 # The project's test command: sets up .venv if needed (quick when it is current), then runs pytest.
 #   bash tools/run_tests.sh            fast suite (the default; long end-to-end runs deselected)
 #   bash tools/run_tests.sh --slow     only the long end-to-end runs (marked @pytest.mark.slow)
+#   bash tools/run_tests.sh --exhaustive  one CPU training step for every config family (long)
 #   bash tools/run_tests.sh --all      everything
 # Further arguments go to pytest, e.g. bash tools/run_tests.sh tests/modules -k SE
 set -uo pipefail
@@ -12,7 +13,8 @@ bash tools/setup_env.sh || exit 1
 marker=()
 case "${1:-}" in
   --slow) marker=(-m slow); shift ;;
-  --all)  marker=(-m "slow or not slow"); shift ;;
+  --exhaustive) marker=(-m exhaustive); shift ;;
+  --all)  marker=(-m "slow or exhaustive or not slow"); shift ;;
 esac
 .venv/bin/python -m pytest "${marker[@]}" "$@"
 rc=$?

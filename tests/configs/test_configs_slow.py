@@ -111,7 +111,7 @@ def _batch(cfg, model):
                 data_samples=samples)
 
 
-@pytest.mark.slow
+@pytest.mark.exhaustive
 @pytest.mark.parametrize('module,path', CASES, ids=[c[1] for c in CASES])
 def test_one_training_step(module, path):
     torch.manual_seed(0)
@@ -148,7 +148,7 @@ CHAINS = [
 ]
 
 
-@pytest.mark.slow
+@pytest.mark.exhaustive
 @pytest.mark.parametrize('path', CHAINS)
 def test_downstream_loads_the_classification_checkpoint(path, tmp_path, monkeypatch):
     """Train nothing, but save the classification model of the tree where the downstream config
