@@ -56,9 +56,9 @@ def list_modules() -> List[Dict]:
 
 def check_known(type_name) -> None:
     """Raise a ``KeyError`` naming the known modules if ``type_name`` is not a plugin type."""
-    if inspect.isclass(type_name):
+    if inspect.isclass(type_name) or MODELS.get(type_name) is not None:
         return
-    known = module_names()
-    if type_name not in known and MODELS.get(type_name) is None:
+    known = module_names()   # only on failure: the listing walks the whole registry
+    if type_name not in known:
         raise KeyError(f'unknown attention module {type_name!r}; known modules: {", ".join(known)} '
                        f'(python -m attn_plugins list)')
