@@ -3,7 +3,8 @@
 - :func:`resolve_groups`: the divisibility check every grouped module runs in ``__init__``, with an
   explicit, opt-in fallback for widths a paper's grouping does not divide.
 - :func:`channel_shuffle`: ShuffleNet's channel permutation (SA, GAM-gc).
-- :func:`pool_hw`: global pooling over H×W with the reduction kept in fp32 (autocast-safe).
+- :func:`pool_hw`: global pooling over H×W with the reduction kept in fp32 (autocast-safe);
+  :func:`mean_fp32`, the same for any dims; :func:`as_dtype`, a cast that skips no-op calls.
 - :func:`fp32`: a context that turns autocast off for statistics that overflow in half precision.
 """
 from contextlib import contextmanager
@@ -52,15 +53,37 @@ def channel_shuffle(x: torch.Tensor, groups: int) -> torch.Tensor:
     return x.reshape(b, groups, c // groups, h, w).transpose(1, 2).reshape(b, c, h, w)
 
 
+def as_dtype(t: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """``t.to(dtype)``, skipping the (no-op) dispatcher call when ``t`` already has ``dtype``.
+
+    Hot paths of the channel-gate modules call this instead of ``.to`` so that in fp32 they run
+    exactly the ops of the reference implementations (see tools/analysis/benchmark.py's timm
+    comparison); under autocast the cast happens as before.
+    """
+    return t if t.dtype == dtype else t.to(dtype)
+
+
+def mean_fp32(x: torch.Tensor, dim) -> torch.Tensor:
+    """``x.mean(dim, keepdim=True)`` accumulated in at least fp32, returned in ``x``'s dtype.
+
+    fp32/fp64 inputs already accumulate at full precision (no ``dtype`` argument, no cast);
+    fp16/bf16 inputs are summed in fp32 (a 56×56 fp16 sum overflows, mmdet PR #9670).
+    """
+    if x.dtype in (torch.float32, torch.float64):
+        return x.mean(dim=dim, keepdim=True)
+    return x.mean(dim=dim, keepdim=True, dtype=torch.float32).to(x.dtype)
+
+
 def pool_hw(x: torch.Tensor, kind: str = 'avg') -> torch.Tensor:
-    """Global pooling over H×W → (B, C, 1, 1) in ``x``'s dtype, with the sum accumulated in fp32.
+    """Global pooling over H×W → (B, C, 1, 1) in ``x``'s dtype, with the sum accumulated in fp32
+    (or fp64 for fp64 inputs).
 
     Summing a 56×56 map in fp16 overflows easily (mmdet PR #9670); the mean itself is bounded by
     max|x| and fits. ``x.mean``/``x.amax`` rather than adaptive pooling keeps ONNX export free of
     dynamic kernels (pytorch #34743).
     """
     if kind == 'avg':
-        return x.mean(dim=(2, 3), keepdim=True, dtype=torch.float32).to(x.dtype)
+        return mean_fp32(x, (2, 3))
     if kind == 'max':
         return x.amax(dim=(2, 3), keepdim=True)
     raise ValueError(f"pool kind must be 'avg' or 'max', got {kind!r}")

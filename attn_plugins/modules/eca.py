@@ -7,7 +7,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import make_odd, pool_hw
+from ._utils import as_dtype, make_odd, pool_hw
 
 
 def eca_kernel_size(channels: int, gamma: float = 2, b: float = 1) -> int:
@@ -86,5 +86,7 @@ class ECA(AttentionModule):
         self.conv.reset_parameters()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = self.conv(pool_hw(x).flatten(1).unsqueeze(1))     # (B, 1, C)
-        return x * torch.sigmoid(y).to(x.dtype).squeeze(1)[:, :, None, None]
+        b, c = x.shape[0], x.shape[1]
+        y = self.conv(pool_hw(x).reshape(b, 1, c))            # (B, 1, C)
+        # reshape (a view) instead of squeeze + indexing: fewer ops per call (benchmark vs timm)
+        return x * as_dtype(torch.sigmoid(y).reshape(b, c, 1, 1), x.dtype)

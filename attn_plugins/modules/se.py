@@ -4,7 +4,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import pool_hw
+from ._utils import as_dtype, pool_hw
 
 
 @MODELS.register_module()
@@ -50,4 +50,4 @@ class SE(AttentionModule):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         s = self.fc2(self.act(self.fc1(pool_hw(x))))
-        return x * torch.sigmoid(s).to(x.dtype)
+        return x * as_dtype(torch.sigmoid(s), x.dtype)
