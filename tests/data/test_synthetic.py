@@ -353,9 +353,10 @@ def test_check_layout_messages_for_wrong_roots(data, tmp_path):
         layout_problem('kitti', root)
 
 
-def test_check_dataset_cfg_uses_type_and_paths(data):
+def test_check_dataset_cfg_uses_type_and_paths(data, tmp_path, monkeypatch):
     cfg = base_cfg('mmdet', 'coco_detection.py')
     ds = cfg.train_dataloader.dataset
+    monkeypatch.chdir(tmp_path)  # the relative 'data/coco/' must not exist (the demo makes one)
     with pytest.raises(FileNotFoundError, match="coco data_root 'data/coco/'"):
         check_dataset_cfg(ds)
     ds.data_root = data['coco']['data_root']
