@@ -1,0 +1,378 @@
+"""Checks that run before any training starts: data paths and layouts (:func:`check_data`),
+work-dir safety (:func:`guard_work_dir`), pretrained backbone vs model
+(:func:`check_pretrained_backbone`) and test checkpoint vs model (:func:`check_checkpoint_matches`)."""
+import os
+import os.path as osp
+import re
+import shutil
+import time
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+import torch
+
+from .common import CKPT_STEP_RE, REMOTE_CKPT_PREFIXES, ToolError
+from .config import scope_of
+from .errors import _first_line
+
+
+# ==============================================================================================
+# data checks
+# ==============================================================================================
+def iter_datasets(node, where: str) -> Iterator[Tuple[str, dict]]:
+    """Leaf dataset configs of a dataset config, through wrappers (Concat/Repeat/ClassBalanced)."""
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get('dataset'), dict):
+        yield from iter_datasets(node['dataset'], where + '.dataset')
+    elif isinstance(node.get('datasets'), (list, tuple)):
+        for i, sub in enumerate(node['datasets']):
+            yield from iter_datasets(sub, f'{where}.datasets[{i}]')
+    else:
+        yield where, node
+
+
+def _is_remote(path: str) -> bool:
+    return '://' in str(path)
+
+
+def _dataset_class(type_name, scope: str):
+    if not isinstance(type_name, str):
+        return type_name
+    try:
+        from mmengine.registry import DATASETS
+        with DATASETS.switch_scope_and_registry(scope) as registry:
+            return registry.get(type_name)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _downloads(ds: dict, scope: str) -> bool:
+    """True if the dataset fetches missing files itself (mmpretrain CIFAR/MNIST ``download``)."""
+    import inspect
+    if 'download' in ds:
+        return bool(ds['download'])
+    cls = _dataset_class(ds.get('type'), scope)
+    if cls is None or not inspect.isclass(cls):
+        return False
+    param = inspect.signature(cls.__init__).parameters.get('download')
+    return bool(param is not None and param.default is True)
+
+
+def _join(root: str, path: str) -> str:
+    return path if (osp.isabs(path) or not root) else osp.join(root, path)
+
+
+def check_dataset_paths(ds: dict, where: str, scope: str = 'mmengine') -> None:
+    """Raise a :class:`ToolError` naming the first missing path of one dataset config: the layout
+    of known dataset types first (:func:`check_dataset_layout`), then ``data_root``, ``ann_file``
+    and ``data_prefix`` of any type. Remote storage and self-downloading datasets are skipped."""
+    backend = (ds.get('backend_args') or {}).get('backend', 'local')
+    root = ds.get('data_root', '') or ''
+    if backend != 'local' or _is_remote(root) or _downloads(ds, scope):
+        return
+    check_dataset_layout(ds, where)
+    hint = f'fix it in the config or pass --cfg-options {where}.data_root=PATH'
+    if root and not osp.isdir(root):
+        raise ToolError(f'{where}: data_root {root!r} does not exist (cwd {os.getcwd()}); {hint}')
+    ann = ds.get('ann_file', '') or ''
+    if ann and not _is_remote(ann):
+        path = _join(root, ann)
+        if not osp.isfile(path):
+            raise ToolError(f'{where}: annotation file {path!r} not found (ann_file={ann!r}, '
+                            f'data_root={root!r})')
+    prefix = ds.get('data_prefix', '') or ''
+    prefixes = prefix.items() if isinstance(prefix, dict) else [('data_prefix', prefix)]
+    for key, value in prefixes:
+        if isinstance(value, str) and value and not _is_remote(value):
+            path = _join(root, value)
+            if not osp.exists(path):
+                raise ToolError(f'{where}: data_prefix {key}={value!r} -> {path!r} does not exist '
+                                f'(data_root={root!r})')
+
+
+def check_dataset_layout(ds: dict, where: str) -> None:
+    """The data helper's layout check (:func:`attn_plugins.data.check_layout`) for dataset types
+    it knows (COCO, VOC, Cityscapes, ImageNet, CIFAR-100): its one-line ``FileNotFoundError`` names
+    what is missing, the expected layout, a nearby directory that has it and how to generate data."""
+    try:
+        from attn_plugins.data import check_layout, kind_of_dataset
+    except ImportError:  # the data helper is optional for the tools
+        return
+    found = kind_of_dataset(ds)
+    if found is None or _is_remote(found[1]):
+        return
+    try:
+        check_layout(*found)
+    except (FileNotFoundError, NotADirectoryError) as e:
+        raise ToolError(f'{where}: {" ".join(str(e).split())}') from e
+    except ValueError:  # a kind the helper does not check
+        return
+
+
+def check_data(cfg, fields: Sequence[str]) -> None:
+    """Check the data paths of the dataloaders ``fields`` before anything is built."""
+    scope = scope_of(cfg)
+    for field in fields:
+        loader = cfg.get(field)
+        if not isinstance(loader, dict) or not isinstance(loader.get('dataset'), dict):
+            continue
+        for where, ds in iter_datasets(loader['dataset'], f'{field}.dataset'):
+            check_dataset_paths(ds, where, scope)
+
+
+# ==============================================================================================
+# work-dir safety
+# ==============================================================================================
+def _checkpoint_dirs(cfg) -> List[str]:
+    """Where the CheckpointHook writes: the work dir, or ``out_dir/<work dir name>``."""
+    work_dir = osp.abspath(cfg.work_dir)
+    dirs = [work_dir]
+    hook = (cfg.get('default_hooks') or {}).get('checkpoint') or {}
+    out_dir = hook.get('out_dir') if isinstance(hook, dict) else None
+    if out_dir and not _is_remote(out_dir):
+        dirs.append(osp.join(osp.abspath(out_dir), osp.basename(work_dir.rstrip(os.sep))))
+    return dirs
+
+
+def existing_checkpoints(directory: str) -> List[str]:
+    """Checkpoint files of an earlier run directly inside ``directory`` (sorted names)."""
+    if not osp.isdir(directory):
+        return []
+    names = []
+    for name in os.listdir(directory):
+        if osp.isfile(osp.join(directory, name)) and (name == 'last_checkpoint'
+                                                      or name.endswith('.pth')):
+            names.append(name)
+    return sorted(names, key=_ckpt_sort_key)
+
+
+def _ckpt_sort_key(name: str):
+    m = CKPT_STEP_RE.search(name)
+    return (m.group(1), int(m.group(2)), name) if m else ('~', 0, name)
+
+
+def _step_of(path: str) -> Optional[Tuple[str, int]]:
+    m = CKPT_STEP_RE.search(osp.basename(str(path)))
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def _move_aside(directory: str, names: Sequence[str], stamp: str) -> str:
+    dest = osp.join(directory, f'previous_run_{stamp}')
+    n = 1
+    while osp.exists(dest):
+        n += 1
+        dest = osp.join(directory, f'previous_run_{stamp}_{n}')
+    os.makedirs(dest)
+    for name in names:
+        shutil.move(osp.join(directory, name), osp.join(dest, name))
+    return dest
+
+
+def _summary(names: Sequence[str], limit: int = 4) -> str:
+    shown = ', '.join(names[:limit])
+    return shown + (f', ... ({len(names)} files)' if len(names) > limit else '')
+
+
+def guard_work_dir(cfg, overwrite: bool = False, stamp: Optional[str] = None) -> List[str]:
+    """Never let a run overwrite an earlier run's checkpoints silently.
+
+    - new run (``cfg.resume`` false) into a directory with checkpoints: :class:`ToolError`, unless
+      ``overwrite``: then they are moved into ``previous_run_<stamp>/`` (reported);
+    - ``--resume CKPT``: checkpoints of later steps than CKPT are moved aside (reported);
+    - ``--resume`` (auto): continue, nothing is touched.
+
+    Returns the notes to report.
+    """
+    stamp = stamp or time.strftime('%Y%m%d_%H%M%S')
+    notes = []
+    resume, load_from = bool(cfg.get('resume', False)), cfg.get('load_from', None)
+    for directory in _checkpoint_dirs(cfg):
+        names = existing_checkpoints(directory)
+        if not names:
+            continue
+        if not resume:
+            if not overwrite:
+                raise ToolError(
+                    f'work_dir {directory!r} already holds checkpoints of an earlier run '
+                    f'({_summary(names)}); a new run would overwrite them: pass --resume to '
+                    'continue that run, --work-dir to start elsewhere, or --overwrite to start '
+                    'over here (the earlier checkpoints are moved into previous_run_<timestamp>/)')
+            dest = _move_aside(directory, names, stamp)
+            notes.append(f'--overwrite: moved the earlier run\'s checkpoints ({_summary(names)}) '
+                         f'into {dest}')
+        elif load_from:
+            step = _step_of(load_from)
+            if step is None:
+                continue
+            later = [n for n in names if (_step_of(n) or ('', -1))[0] == step[0]
+                     and _step_of(n)[1] > step[1]]
+            if later:
+                dest = _move_aside(directory, later, stamp)
+                notes.append(f'resuming from {step[0]} {step[1]}: moved the later checkpoints '
+                             f'({_summary(later)}) into {dest} so the resumed run does not '
+                             'overwrite them')
+    return notes
+
+
+# ==============================================================================================
+# checkpoint checks
+# ==============================================================================================
+def unwrap_model(model):
+    """The model under DDP/TTA wrappers (what checkpoints are loaded into)."""
+    from mmengine.model import BaseTTAModel, is_model_wrapper
+    while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+        model = model.module
+    return model
+
+
+def _load_state_dict(path: str) -> Dict[str, torch.Tensor]:
+    try:
+        ckpt = torch.load(path, map_location='cpu', weights_only=False, mmap=True)
+    except Exception:  # noqa: BLE001  (legacy format: no mmap)
+        try:
+            ckpt = torch.load(path, map_location='cpu', weights_only=False)
+        except Exception as e:  # noqa: BLE001
+            raise ToolError(f'cannot read checkpoint {path!r}: {type(e).__name__}: '
+                            f'{_first_line(str(e))}') from e
+    if isinstance(ckpt, dict) and isinstance(ckpt.get('state_dict'), dict):
+        ckpt = ckpt['state_dict']
+    if not isinstance(ckpt, dict):
+        raise ToolError(f'checkpoint {path!r} holds no state dict')
+    return ckpt
+
+
+def plugin_prefixes(module: torch.nn.Module) -> List[str]:
+    """Prefixes (``'layer1.0.se.'``) of the attention plugins inside ``module``: attn_plugins
+    modules, mmcv's plugin layers and every child a host lists in ``plugin_names`` or mmdet's
+    ``after_conv{1,2,3}_plugin_names``."""
+    from mmcv.cnn import ContextBlock, GeneralizedAttention, NonLocal2d
+
+    from ..modules import AttentionModule
+    plugin_types = (AttentionModule, ContextBlock, GeneralizedAttention, NonLocal2d)
+    prefixes = set()
+    for name, m in module.named_modules():
+        if name and isinstance(m, plugin_types):
+            prefixes.add(name + '.')
+        listed = list(getattr(m, 'plugin_names', ()) or ())
+        for attr in ('after_conv1_plugin_names', 'after_conv2_plugin_names',
+                     'after_conv3_plugin_names'):
+            listed += list(getattr(m, attr, ()) or ())
+        for child in listed:
+            if isinstance(child, str):
+                prefixes.add(f'{name}.{child}.' if name else f'{child}.')
+    return sorted(prefixes)
+
+
+def compare_state_dicts(model_sd: Dict[str, torch.Tensor], ckpt_sd: Dict[str, torch.Tensor],
+                        optional_prefixes: Sequence[str] = ()) -> dict:
+    """Keys of the model missing from the checkpoint (split into required / optional, the latter
+    under ``optional_prefixes``), unexpected keys and shape mismatches."""
+    def skip(k):
+        return k.endswith('num_batches_tracked')
+    missing = [k for k in model_sd if k not in ckpt_sd and not skip(k)]
+    optional = [k for k in missing if k.startswith(tuple(optional_prefixes))]
+    required = [k for k in missing if not k.startswith(tuple(optional_prefixes))]
+    unexpected = [k for k in ckpt_sd if k not in model_sd and not skip(k)]
+    mismatched = [(k, tuple(ckpt_sd[k].shape), tuple(model_sd[k].shape)) for k in model_sd
+                  if k in ckpt_sd and hasattr(ckpt_sd[k], 'shape')
+                  and tuple(ckpt_sd[k].shape) != tuple(model_sd[k].shape)]
+    return dict(total=len([k for k in model_sd if not skip(k)]), missing=required,
+                optional_missing=optional, unexpected=unexpected, mismatched=mismatched)
+
+
+def _mismatch_text(report: dict, what: str) -> str:
+    parts = [f'{len(report["missing"])} of {report["total"]} {what} keys missing']
+    parts.append(f'{len(report["mismatched"])} with a different shape')
+    if report['unexpected']:
+        parts.append(f'{len(report["unexpected"])} unexpected')
+    examples = []
+    if report['mismatched']:
+        k, c, m = report['mismatched'][0]
+        examples.append(f'{k}: checkpoint {list(c)} vs model {list(m)}')
+    if report['missing']:
+        examples.append(f'missing {report["missing"][0]}')
+    return ', '.join(parts) + (f' (e.g. {"; ".join(examples)})' if examples else '')
+
+
+def _pretrained_inits(module) -> List[dict]:
+    init_cfg = getattr(module, 'init_cfg', None)
+    inits = init_cfg if isinstance(init_cfg, (list, tuple)) else [init_cfg]
+    return [dict(i) for i in inits if isinstance(i, dict) and i.get('type') == 'Pretrained']
+
+
+def check_pretrained_backbone(model, strict: bool = True) -> List[str]:
+    """mmengine loads ``init_cfg=dict(type='Pretrained', ...)`` with ``strict=False`` and only
+    *warns* about missing keys and shape mismatches, so a classification checkpoint that does not
+    fit the downstream backbone silently leaves it partly random. Compare before training.
+
+    Missing keys of attention plugins (new modules on a plain pretrained backbone) are allowed and
+    reported; any other missing key or any shape mismatch raises a :class:`ToolError` (a note only
+    when ``strict`` is false). Unexpected checkpoint keys are reported. Local files only
+    (``torchvision://`` and URLs are mmengine's business). Returns notes.
+    """
+    backbone = getattr(unwrap_model(model), 'backbone', None)
+    if backbone is None:
+        return []
+    notes = []
+    for init in _pretrained_inits(backbone):
+        path, prefix = str(init.get('checkpoint')), init.get('prefix')
+        if path.startswith(REMOTE_CKPT_PREFIXES):
+            continue
+        if not osp.isfile(path):
+            raise ToolError(f'pretrained checkpoint {path!r} (model.backbone.init_cfg) not found')
+        sd = _load_state_dict(path)
+        if prefix:
+            prefix = prefix if prefix.endswith('.') else prefix + '.'
+            sd = {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix)}
+            if not sd:
+                raise ToolError(f'pretrained checkpoint {path!r} has no keys starting with '
+                                f'{prefix!r} (model.backbone.init_cfg.prefix)')
+        else:
+            sd = {re.sub(r'^module\.', '', k): v for k, v in sd.items()}
+        report = compare_state_dicts(backbone.state_dict(), sd, plugin_prefixes(backbone))
+        if report['missing'] or report['mismatched']:
+            msg = (f'pretrained checkpoint {path!r} does not match model.backbone '
+                   f'({type(backbone).__name__}): {_mismatch_text(report, "backbone")}; mmengine '
+                   'would only warn and train a partly random backbone. Use a checkpoint of the '
+                   'same architecture, or --skip-pretrained-check to load it anyway')
+            if strict:
+                raise ToolError(msg)
+            notes.append(msg)
+        if report['optional_missing']:
+            notes.append(f'pretrained: {len(report["optional_missing"])} attention-plugin keys '
+                         f'are not in {path} and keep their initialisation')
+        if report['unexpected']:
+            notes.append(f'pretrained: {len(report["unexpected"])} keys of {path} are not used by '
+                         f'model.backbone (e.g. {report["unexpected"][0]})')
+    return notes
+
+
+def check_checkpoint_matches(model, path: str) -> List[str]:
+    """``tools/test.py``: refuse a checkpoint that leaves model weights missing or misshapen
+    (mmengine loads it non-strictly and would evaluate random weights)."""
+    if path.startswith(REMOTE_CKPT_PREFIXES):
+        return []
+    sd = {re.sub(r'^module\.', '', k): v for k, v in _load_state_dict(path).items()}
+    # data preprocessors hold (normally non-persistent) normalisation buffers, set by the config
+    report = compare_state_dicts(unwrap_model(model).state_dict(), sd, ('data_preprocessor.', ))
+    if report['missing'] or report['mismatched']:
+        raise ToolError(f'checkpoint {path!r} does not match the model of the config: '
+                        f'{_mismatch_text(report, "model")}')
+    if report['unexpected']:
+        return [f'checkpoint: {len(report["unexpected"])} keys are not used by the model '
+                f'(e.g. {report["unexpected"][0]})']
+    return []
+
+
+def needs_pretrained_check(cfg) -> bool:
+    """False when the run loads weights anyway (``load_from`` or a resumable checkpoint)."""
+    if cfg.get('load_from'):
+        return False
+    if cfg.get('resume'):  # auto-resume loads WORK_DIR/last_checkpoint if there is one
+        marker = osp.join(cfg.work_dir, 'last_checkpoint')
+        if osp.isfile(marker):
+            with open(marker) as f:
+                return not osp.isfile(f.read().strip())
+    return True
+
+

@@ -1,0 +1,166 @@
+"""Config preparation: loading with ``--cfg-options``, work dir, dataloader fixes, ``--amp`` (fp16 on
+CUDA, bf16 on CPU), ``--pretrained-backbone`` and the rest of ``prepare_train_cfg``."""
+import os.path as osp
+import warnings
+from contextlib import contextmanager
+from typing import List, Optional
+
+import torch
+from mmengine.optim import OptimWrapper
+from mmengine.registry import OPTIM_WRAPPERS
+
+from .common import REMOTE_CKPT_PREFIXES, ToolError
+
+
+# ==============================================================================================
+# config
+# ==============================================================================================
+def load_config(path: str, cfg_options: Optional[dict] = None):
+    """``Config.fromfile`` with attn_plugins imported (registration and shims) and overrides."""
+    import attn_plugins  # noqa: F401  (registers modules, applies shims)
+    from mmengine.config import Config
+    if not osp.isfile(path):
+        raise ToolError(f'config file {path!r} not found')
+    with warnings.catch_warnings():  # cross-package bases (mmdet::...) import pkg_resources
+        warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+        cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def scope_of(cfg) -> str:
+    return cfg.get('default_scope', None) or 'mmengine'
+
+
+def resolve_work_dir(cfg, config_path: str, work_dir: Optional[str]) -> str:
+    """CLI value, then the config's ``work_dir``, then ``./work_dirs/<config stem>``."""
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(config_path))[0])
+    return cfg.work_dir
+
+
+def dataloader_fields(cfg) -> List[str]:
+    return [k for k in cfg.keys() if k.endswith('_dataloader') and isinstance(cfg[k], dict)]
+
+
+def fix_dataloaders(cfg, no_pin_memory: bool = False, no_persistent_workers: bool = False
+                    ) -> List[str]:
+    """torch rejects ``persistent_workers=True`` with ``num_workers=0`` (base configs set it):
+    turn it off there, in every dataloader. Returns the fields changed."""
+    changed = []
+    for field in dataloader_fields(cfg):
+        loader = cfg[field]
+        if no_pin_memory:
+            loader['pin_memory'] = False
+        if no_persistent_workers:
+            loader['persistent_workers'] = False
+        if loader.get('persistent_workers', False) and int(loader.get('num_workers', 0)) == 0:
+            loader['persistent_workers'] = False
+            changed.append(field)
+    return changed
+
+
+class CPUAmpOptimWrapper(OptimWrapper):
+    """Mixed precision on CPU: the forward pass under ``torch.autocast('cpu', dtype=bfloat16)``, no
+    loss scaling (bf16 has fp32's exponent range).
+
+    mmengine's ``AmpOptimWrapper`` asserts CUDA/NPU/MLU/MUSA (open-mmlab/mmpretrain#1556), and fp16
+    autocast on CPU is poor; ``--amp`` without CUDA selects this wrapper (registered in mmengine's
+    root ``OPTIM_WRAPPERS`` on import of this module, so every scope finds it).
+    """
+
+    def __init__(self, dtype='bfloat16', loss_scale=None, **kwargs):
+        super().__init__(**kwargs)
+        dtype = getattr(torch, dtype) if isinstance(dtype, str) else dtype
+        if dtype != torch.bfloat16:
+            raise ValueError(f'CPU autocast supports bfloat16 only, got {dtype}')
+        self.cast_dtype = dtype
+
+    @contextmanager
+    def optim_context(self, model):
+        with super().optim_context(model), torch.autocast('cpu', dtype=self.cast_dtype):
+            yield
+
+
+if 'CPUAmpOptimWrapper' not in OPTIM_WRAPPERS.module_dict:
+    OPTIM_WRAPPERS.register_module(module=CPUAmpOptimWrapper)
+
+
+def enable_amp(cfg, cuda: Optional[bool] = None) -> str:
+    """``--amp``: fp16 with dynamic loss scale on CUDA, bf16 autocast on CPU. Returns a note."""
+    cuda = torch.cuda.is_available() if cuda is None else cuda
+    optim = cfg.setdefault('optim_wrapper', {})
+    if cuda:
+        optim['type'] = 'AmpOptimWrapper'
+        optim.setdefault('loss_scale', 'dynamic')
+        return 'amp: AmpOptimWrapper, float16 with dynamic loss scaling'
+    optim['type'] = 'CPUAmpOptimWrapper'
+    optim.pop('loss_scale', None)
+    optim['dtype'] = 'bfloat16'
+    return 'amp: no CUDA, CPUAmpOptimWrapper with bfloat16 autocast (no loss scaling)'
+
+
+def _cpu_amp_fallback(cfg) -> Optional[str]:
+    """A config that asks for ``AmpOptimWrapper`` cannot build it without CUDA: use bf16 on CPU."""
+    optim = cfg.get('optim_wrapper') or {}
+    if optim.get('type') == 'AmpOptimWrapper' and not torch.cuda.is_available():
+        return enable_amp(cfg, cuda=False)
+    return None
+
+
+def apply_pretrained_backbone(cfg, checkpoint: str) -> None:
+    """Point ``model.backbone`` at a classification checkpoint (keys ``backbone.*``)."""
+    model = cfg.model
+    if 'backbone' not in model:
+        raise ToolError('--pretrained-backbone: the config\'s model has no backbone')
+    model.backbone['init_cfg'] = dict(type='Pretrained', checkpoint=checkpoint, prefix='backbone.')
+    if model.backbone.get('pretrained') is not None:
+        model.backbone['pretrained'] = None
+    if 'pretrained' in model or scope_of(cfg) == 'mmseg':
+        model['pretrained'] = None
+
+
+def prepare_train_cfg(cfg, args) -> List[str]:
+    """Apply the train arguments to ``cfg``; returns notes to report."""
+    notes = []
+    cfg.launcher = args.launcher
+    resolve_work_dir(cfg, args.config, args.work_dir)
+    if args.no_validate:
+        cfg.val_cfg = None
+        cfg.val_dataloader = None
+        cfg.val_evaluator = None
+    if args.amp:
+        notes.append(enable_amp(cfg))
+    else:
+        note = _cpu_amp_fallback(cfg)
+        if note:
+            notes.append(note)
+    if args.auto_scale_lr:
+        asl = cfg.get('auto_scale_lr')
+        if not asl or 'base_batch_size' not in asl:
+            raise ToolError('--auto-scale-lr needs auto_scale_lr=dict(base_batch_size=N) in the '
+                            'config (N: the total batch size the learning rate was set for)')
+        asl['enable'] = True
+    if args.resume == 'auto':
+        cfg.resume = True
+        cfg.load_from = None
+    elif args.resume is not None:
+        if not args.resume.startswith(REMOTE_CKPT_PREFIXES) and not osp.isfile(args.resume):
+            raise ToolError(f'--resume: checkpoint {args.resume!r} not found')
+        cfg.resume = True
+        cfg.load_from = args.resume
+    if args.pretrained_backbone:
+        ckpt = args.pretrained_backbone
+        if not ckpt.startswith(REMOTE_CKPT_PREFIXES) and not osp.isfile(ckpt):
+            raise ToolError(f'--pretrained-backbone: checkpoint {ckpt!r} not found')
+        apply_pretrained_backbone(cfg, ckpt)
+    changed = fix_dataloaders(cfg, args.no_pin_memory, args.no_persistent_workers)
+    if changed:
+        notes.append('persistent_workers=False where num_workers=0 (torch rejects the pair): '
+                     + ', '.join(changed))
+    return notes
+
+
