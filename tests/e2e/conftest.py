@@ -79,6 +79,24 @@ def read_metrics(work_dir: str, key: str) -> dict:
     return found
 
 
+def check_summary(work_dir: str, metrics: dict) -> None:
+    """tools/analysis/summarize.py's row for ``work_dir`` equals the metrics mmengine logged (in
+    the table's units: COCO fractions x100), is labelled as measured here and names the plugin."""
+    from attn_plugins.analysis.summarize import METRIC_KEYS, summarize, to_markdown
+    rows = summarize([work_dir])['rows']
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert row['source'] == 'measured here' and row['attention'] not in ('', 'none'), row
+    checked = 0
+    for key, (task, column, scale) in METRIC_KEYS.items():
+        if key in metrics:
+            assert row['task'] == task, row
+            assert row['metrics'][column] == pytest.approx(metrics[key] * scale), (key, row)
+            checked += 1
+    assert checked, (metrics, row)
+    assert row['model'] in to_markdown(rows)
+
+
 @pytest.fixture
 def train():
     """``train(config, work_dir, key, cfg_options, timeout)`` runs tools/train.py and returns
@@ -96,6 +114,7 @@ def train():
             f'{" ".join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n'
             f'{proc.stderr[-3000:]}')
         metrics = read_metrics(str(work_dir), key)
+        check_summary(str(work_dir), metrics)
         print(f'\n{osp.basename(config)}: {seconds:.0f} s, '
               + ', '.join(f'{k}={v}' for k, v in metrics.items() if k not in ('step', 'time',
                                                                               'data_time')))
