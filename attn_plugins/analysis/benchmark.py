@@ -933,7 +933,7 @@ def _config_side(cfg, size, batch, backbone_only, device, complexity_on, log):
     from .complexity import build_model, count_complexity, model_inputs
     torch.manual_seed(0)
     model, scope = build_model(cfg)
-    side = dict(scope=scope, params=sum(p.numel() for p in model.parameters()))
+    side = dict(scope=scope, model_params=sum(p.numel() for p in model.parameters()))
     from .complexity import attention_module_names
     side['attention_modules'] = len(attention_module_names(model))
     if backbone_only:
@@ -944,6 +944,7 @@ def _config_side(cfg, size, batch, backbone_only, device, complexity_on, log):
             x = x.expand(batch, *x.shape[1:]).contiguous()
         elif scope == 'mmdet' and batch > 1:
             side['note'] = 'detectors are measured at batch 1 (one data sample per image)'
+    side['params'] = sum(p.numel() for p in target.parameters())  # of the measured part
     if complexity_on:
         try:
             cx = count_complexity(target, x[:1] if backbone_only else x)

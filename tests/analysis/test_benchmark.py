@@ -179,6 +179,16 @@ def test_config_mode_overhead_against_the_stripped_baseline(tmp_path):
         assert f'{key}_memory_delta_bytes' in case['overhead']
     assert (tmp_path / 'cfg.md').stat().st_size > 0 and (tmp_path / 'cfg.png').stat().st_size > 0
     assert 'model.backbone.plugins=None' in (tmp_path / 'cfg.md').read_text()
+    assert ours['params'] == ours['model_params']  # part 'model': the whole classifier
+
+    # --backbone-only: params and FLOPs are the backbone's (the head is not measured)
+    out_b = tmp_path / 'bb.json'
+    assert _tool().main(['--config', str(cfg), '--size', '32', '--backbone-only', *FAST,
+                         '--out', str(out_b)]) == 0
+    (bb,) = json.loads(out_b.read_text())['cases']
+    assert bb['part'] == 'backbone'
+    assert bb['ours']['params'] == bb['ours']['complexity']['params'] < ours['model_params']
+    assert bb['overhead']['params_delta'] == 89_080
 
 
 @pytest.mark.slow
