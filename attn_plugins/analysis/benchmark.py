@@ -1373,7 +1373,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help='attention module type(s) (python -m attn_plugins list)')
     what.add_argument('--all', action='store_true',
                       help='every module of the catalogue, at 224, 512 and 800x1333 by default')
-    what.add_argument('--config', help='a classification / detection / segmentation config')
+    what.add_argument('--config', nargs='+', metavar='CONFIG',
+                      help='classification / detection / segmentation config(s), each against '
+                           'its plugin-free baseline (one report, one row per config)')
     m = p.add_argument_group('module mode')
     m.add_argument('--channels', type=int, help='C (default: the ResNet-50 width of --stage)')
     m.add_argument('--stage', type=int, default=1, choices=(1, 2, 3, 4),
@@ -1506,15 +1508,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     spread='IQR (q1, q3) and min/max of the repeats', load_wait=load_wait,
                     allocator=allocator)
     if args.config:
+        if args.baseline_config and len(args.config) > 1:
+            print('benchmark: --baseline-config goes with one --config (several configs are '
+                  'each compared with their own plugin-free version)', file=sys.stderr)
+            return 2
         size = args.size or (list(args.sizes[0]) if args.sizes else None)
-        case = run_config(args.config, args.baseline_config, args.backbone_only, size, args.batch,
-                          cfg_options=args.cfg_options, complexity_on=not args.no_complexity,
-                          **common)
+        cases = []
+        for config in args.config:
+            print(f'benchmark: {config}', file=sys.stderr, flush=True)
+            cases.append(run_config(config, args.baseline_config, args.backbone_only, size,
+                                    args.batch, cfg_options=args.cfg_options,
+                                    complexity_on=not args.no_complexity, **common))
         settings.update(time_budget=args.time_budget,
                         backward_loss='sum of the means of every output tensor (mode="tensor")',
                         baseline='--baseline-config, else the config with '
                                  'model.backbone.plugins=None')
-        report = make_report('config', [case], env, settings, argv)
+        report = make_report('config', cases, env, settings, argv)
     else:
         names = module_names_all() if args.all else args.module
         from ..catalog import check_known

@@ -183,9 +183,13 @@ def test_config_mode_overhead_against_the_stripped_baseline(tmp_path):
 
     # --backbone-only: params and FLOPs are the backbone's (the head is not measured)
     out_b = tmp_path / 'bb.json'
-    assert _tool().main(['--config', str(cfg), '--size', '32', '--backbone-only', *FAST,
-                         '--out', str(out_b)]) == 0
-    (bb,) = json.loads(out_b.read_text())['cases']
+    cfg2 = tmp_path / 'se_r18_copy.py'
+    cfg2.write_text(CONFIG)
+    assert _tool().main(['--config', str(cfg), str(cfg2), '--size', '32', '--backbone-only',
+                         *FAST, '--out', str(out_b), '--table']) == 0
+    bb, bb2 = json.loads(out_b.read_text())['cases']  # several configs: one row each
+    assert bb2['config'].endswith('se_r18_copy.py') and bb2['ours']['params'] == bb['ours']['params']
+    assert (tmp_path / 'bb.md').read_text().count('| backbone |') == 2
     assert bb['part'] == 'backbone'
     assert bb['ours']['params'] == bb['ours']['complexity']['params'] < ours['model_params']
     assert bb['overhead']['params_delta'] == 89_080
