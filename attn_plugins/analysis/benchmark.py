@@ -252,7 +252,16 @@ def measure_interleaved(fns: Sequence[Callable], device: str, warmup: int = 2, r
 
 
 def peak_memory(fn: Callable, device: str) -> int:
-    """Peak bytes allocated by torch during ``fn()`` above the level before it (see module doc)."""
+    """Peak bytes allocated by torch during ``fn()`` above the level before it (see module doc).
+
+    A forward+backward callable's gradients of the previous call are released first (``fn.reset``)
+    so that the gradients it allocates count in full, whatever ran before: otherwise the release
+    inside the call offsets them, and whether the CPU profiler sees that release depends on
+    whether the old gradients were allocated while a profiler was recording.
+    """
+    reset = getattr(fn, 'reset', None)
+    if reset is not None:
+        reset()
     if device == 'cuda':
         torch.cuda.synchronize()
         base = torch.cuda.memory_allocated()
@@ -358,10 +367,13 @@ def make_forward_backward(model: nn.Module, x: torch.Tensor, device: str, amp: b
     xg = x.detach().clone().requires_grad_(True)
     grads = {}
 
-    def forward_backward():
+    def reset():
         for p in params:
             p.grad = None
         xg.grad = None
+
+    def forward_backward():
+        reset()
         with autocast_ctx(device, amp):
             y = model(xg)
         if scalar_loss:
@@ -372,6 +384,7 @@ def make_forward_backward(model: nn.Module, x: torch.Tensor, device: str, amp: b
         if key not in grads:
             grads[key] = torch.ones_like(y)
         y.backward(grads[key])
+    forward_backward.reset = reset
     return forward_backward
 
 

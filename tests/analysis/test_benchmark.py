@@ -205,3 +205,19 @@ def test_case_timeout_in_a_worker_process():
     finally:
         runner.close()
     assert case['status'] == 'skipped' and case['reason'] == 'skipped: >0 s'
+
+
+def test_peak_memory_of_a_training_step_counts_its_gradients_every_time():
+    """The fwd+bwd peak does not depend on what ran before (gradients of an earlier call, an
+    earlier profiler session): the parameter and input gradients always count in full."""
+    from attn_plugins.analysis.benchmark import make_forward_backward, peak_memory
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(8, 64, 3, padding=1), torch.nn.ReLU(),
+                                torch.nn.Conv2d(64, 64, 3, padding=1))
+    x = torch.rand(2, 8, 32, 32)
+    fb = make_forward_backward(model, x, 'cpu', amp=False)
+    fb()  # gradients exist before the first measurement
+    peaks = [peak_memory(fb, 'cpu') for _ in range(3)]
+    assert peaks[0] == peaks[1] == peaks[2], peaks
+    grad_bytes = 4 * (sum(p.numel() for p in model.parameters()) + x.numel())
+    assert peaks[0] >= grad_bytes, (peaks, grad_bytes)
