@@ -75,12 +75,15 @@ class GCT(AttentionModule):
         with fp32(x):
             xf = x.float()
             alpha, gamma, beta = self.alpha.float(), self.gamma.float(), self.beta.float()
+            # Σx² and Σ|x| as norms: one reduction pass, no x², |x| temporaries of x's size
             if self.mode == 'l2':
-                emb = (xf.pow(2).sum(dim=(2, 3), keepdim=True) + eps).sqrt() * alpha
+                sq = torch.linalg.vector_norm(xf, dim=(2, 3), keepdim=True).pow(2)
+                emb = (sq + eps).sqrt() * alpha
                 norm = gamma / (emb.pow(2).mean(dim=1, keepdim=True) + eps).sqrt()
             else:
-                t = xf if self.after_relu else xf.abs()
-                emb = t.sum(dim=(2, 3), keepdim=True) * alpha
+                l1 = xf.sum(dim=(2, 3), keepdim=True) if self.after_relu else \
+                    torch.linalg.vector_norm(xf, ord=1, dim=(2, 3), keepdim=True)
+                emb = l1 * alpha
                 norm = gamma / (emb.abs().mean(dim=1, keepdim=True) + eps)
             gate = 1. + torch.tanh(emb * norm + beta)
         return x * gate.to(x.dtype)

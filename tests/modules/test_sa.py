@@ -97,13 +97,19 @@ def test_init_output_is_shuffled_input_times_sigmoid_one():
     torch.testing.assert_close(m(x), x_perm * SIG1, rtol=0, atol=0)
 
 
-def test_forward_matches_equation_restated_by_hand():
+@pytest.mark.parametrize('channels,groups', [(48, 4), (64, 8), (42, 3), (30, 5)])
+def test_forward_matches_equation_restated_by_hand(channels, groups):
     """Channel branch x₀·σ(c_w·GAP + c_b), spatial branch x₁·σ(s_w·GN(x₁) + s_b) with a one-channel
-    GroupNorm, concatenation per group, 2-group channel shuffle — on random parameters."""
+    GroupNorm, concatenation per group, 2-group channel shuffle — on random parameters, for even G
+    (the fused shuffle) and odd G (the generic one), also on a channels_last input."""
     torch.manual_seed(1)
-    m = randomise(SA(48, groups=4))
-    x = torch.randn(2, 48, 7, 11)
-    torch.testing.assert_close(m(x).double(), sa_by_hand(x, m, 4), rtol=1e-5, atol=1e-5)
+    m = randomise(SA(channels, groups=groups))
+    x = torch.randn(2, channels, 7, 11)
+    ref = sa_by_hand(x, m, groups)
+    torch.testing.assert_close(m(x).double(), ref, rtol=1e-5, atol=1e-5)
+    y = m(x.contiguous(memory_format=torch.channels_last))
+    assert y.is_contiguous(memory_format=torch.channels_last)
+    torch.testing.assert_close(y.double(), ref, rtol=1e-5, atol=1e-5)
 
 
 def test_groups_divisibility_error_and_documented_fallback():
