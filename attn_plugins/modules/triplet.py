@@ -5,7 +5,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._base import AttentionModule
-from ._utils import make_odd
+from ._utils import as_dtype, make_odd
 
 
 class _ConvBN(nn.Module):
@@ -38,8 +38,15 @@ class _Gate(nn.Module):
 
 
 def _zpool(x: torch.Tensor, dim: int) -> torch.Tensor:
-    """Z-pool: ``concat(max, mean)`` over ``dim``, stacked as the channel dim 1 (max first)."""
-    return torch.stack([x.amax(dim=dim), x.mean(dim=dim)], dim=1)
+    """Z-pool: ``concat(max, mean)`` over ``dim``, stacked as the channel dim 1 (max first).
+
+    When a gradient will flow, the max is ``torch.max(x, dim)`` as in the reference: its gradient
+    goes to the one arg-max element (scattered into zeros), where ``amax``'s is spread over ties at
+    the cost of five full-size passes (compare, cast, count, divide, multiply) per pool. Without
+    autograd the (same-valued, faster) ``amax`` is used.
+    """
+    mx = x.max(dim=dim)[0] if x.requires_grad and torch.is_grad_enabled() else x.amax(dim=dim)
+    return torch.stack([mx, x.mean(dim=dim)], dim=1)
 
 
 @MODELS.register_module()
@@ -120,9 +127,14 @@ class TripletAttention(AttentionModule):
         s_cw = self.cw(_zpool(x, 2)).permute(0, 2, 1, 3)                   # (B, C, 1, W)
         # hc: reference permutes to (B, W, H, C) and pools over W → conv on the (H, C) plane.
         s_hc = self.hc(_zpool(x, 3).transpose(2, 3)).permute(0, 3, 2, 1)   # (B, C, H, 1)
+        # The average of the branch gates is formed from the small gate maps: the 1/n factor is
+        # applied to them (not to a full-size sum) and the third gate is added in place, so one
+        # (B, C, H, W) scale tensor is written instead of three.
         if self.no_spatial:
-            scale = (s_cw.to(x.dtype) + s_hc.to(x.dtype)) * 0.5
+            scale = as_dtype(s_cw * 0.5, x.dtype) + as_dtype(s_hc * 0.5, x.dtype)
             return x * scale
         s_hw = self.hw(_zpool(x, 1))                                        # (B, 1, H, W)
-        scale = (s_hw.to(x.dtype) + s_cw.to(x.dtype) + s_hc.to(x.dtype)) * (1.0 / 3.0)
+        third = 1.0 / 3.0
+        scale = as_dtype(s_cw * third, x.dtype) + as_dtype(s_hc * third, x.dtype)
+        scale = scale.add_(as_dtype(s_hw * third, x.dtype))
         return x * scale

@@ -133,3 +133,19 @@ def test_non_square_and_1x1_are_finite():
             y.sum().backward()
             assert y.shape == x.shape
             assert torch.isfinite(y).all() and torch.isfinite(x.grad).all()
+
+
+def test_input_gradient_matches_reference_including_ties():
+    """Training-mode gradients w.r.t. the input equal the reference's (``torch.max`` Z-pool: the
+    gradient goes to one arg-max element), also where the max is tied — checked on a coarsely
+    quantised input so ties occur along every pooled axis."""
+    torch.manual_seed(3)
+    m = randomise(TripletAttention(6, kernel_size=3)).eval()   # eval BN: the same function
+    x = (torch.randn(2, 6, 7, 11) * 2).round().double() / 2
+    assert (x.amax(dim=1, keepdim=True) == x).sum() > 2 * 7 * 11  # ties exist
+    xa = x.clone().requires_grad_(True)
+    xb = x.clone().requires_grad_(True)
+    g = torch.randn(2, 6, 7, 11, dtype=torch.float64)
+    m.double()(xa).backward(g)
+    triplet_by_hand(xb, m).backward(g)
+    torch.testing.assert_close(xa.grad, xb.grad, rtol=1e-10, atol=1e-10)
