@@ -537,7 +537,11 @@ PEER_NOTES = {
             '(max, mean) — the 7×7 conv\'s two input channels are swapped when copying; the BN '
             'momentum is set to the official 0.01 (running statistics only). Ours runs the shared '
             'MLP as nn.Linear on (B, C) vectors (timm: 1×1 convs on (B, C, 1, 1)) and accumulates '
-            'the channel mean of the spatial descriptor in fp32.',
+            'the channel mean of the spatial descriptor in fp32. Backward: ours keeps the official '
+            'max pools\' gradient (F.max_pool2d / torch.max: to one arg-max element, scattered '
+            'into zeros); timm\'s amax spreads it over ties with five full-size passes per pool, '
+            'which is most of the forward+backward gap (the values and, without ties, the '
+            'gradients are equal).',
     'ContextBlock': 'Not attn_plugins code: this is mmcv\'s ContextBlock (GCNet, ratio 1/16, att '
                     'pooling, channel_add), listed as a baseline. timm GlobalContext(fuse_add='
                     'True, fuse_scale=False) is the same math; mmcv\'s LayerNorm eps 1e-5 is set '

@@ -4,7 +4,8 @@
   explicit, opt-in fallback for widths a paper's grouping does not divide.
 - :func:`channel_shuffle`: ShuffleNet's channel permutation (SA, GAM-gc).
 - :func:`pool_hw`: global pooling over H×W with the reduction kept in fp32 (autocast-safe);
-  :func:`mean_fp32`, the same for any dims; :func:`as_dtype`, a cast that skips no-op calls.
+  :func:`mean_fp32`, the same for any dims; :func:`as_dtype`, a cast that skips no-op calls;
+  :func:`max_over`, max pooling with the references' (arg-max) gradient.
 - :func:`fp32`: a context that turns autocast off for statistics that overflow in half precision.
 """
 from contextlib import contextmanager
@@ -74,6 +75,26 @@ def mean_fp32(x: torch.Tensor, dim) -> torch.Tensor:
     return x.mean(dim=dim, keepdim=True, dtype=torch.float32).to(x.dtype)
 
 
+def max_over(x: torch.Tensor, dim, keepdim: bool = False) -> torch.Tensor:
+    """Max over ``dim`` (one dim, or ``(2, 3)`` = H×W) as the references' max pools compute it.
+
+    With autograd recording, ``torch.max`` (over H×W on the flattened map, as ``F.max_pool2d``):
+    the gradient goes to one arg-max element, scattered into zeros — the references'
+    (``torch.max(x, 1)[0]``, ``F.max_pool2d``) gradient, ties included, and one full-size pass,
+    where ``amax`` spreads it over ties with five (compare, cast, count, divide, multiply).
+    Without autograd, ``amax`` (the same values, no indices; ONNX/trace-friendly).
+    """
+    if not (x.requires_grad and torch.is_grad_enabled()):
+        return x.amax(dim=dim, keepdim=keepdim)
+    if isinstance(dim, (tuple, list)):
+        if tuple(dim) != (2, 3) or x.dim() != 4:
+            raise ValueError(f'max_over: dims {dim} of a {x.dim()}-d tensor (one dim or (2, 3))')
+        b, c = x.shape[0], x.shape[1]
+        v = x.reshape(b, c, -1).max(dim=2)[0]
+        return v.reshape(b, c, 1, 1) if keepdim else v
+    return x.max(dim=dim, keepdim=keepdim)[0]
+
+
 def pool_hw(x: torch.Tensor, kind: str = 'avg') -> torch.Tensor:
     """Global pooling over H×W → (B, C, 1, 1) in ``x``'s dtype, with the sum accumulated in fp32
     (or fp64 for fp64 inputs).
@@ -85,7 +106,7 @@ def pool_hw(x: torch.Tensor, kind: str = 'avg') -> torch.Tensor:
     if kind == 'avg':
         return mean_fp32(x, (2, 3))
     if kind == 'max':
-        return x.amax(dim=(2, 3), keepdim=True)
+        return max_over(x, (2, 3), keepdim=True)
     raise ValueError(f"pool kind must be 'avg' or 'max', got {kind!r}")
 
 

@@ -6,7 +6,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import as_dtype, fp32, mean_fp32, pool_hw
+from ._utils import as_dtype, fp32, max_over, mean_fp32, pool_hw
 
 CBAM_POOL_TYPES = ('avg', 'max', 'lp', 'lse')
 
@@ -44,8 +44,9 @@ class CBAM(AttentionModule):
 
     Deliberate deviations from the reference code (the function is unchanged):
 
-    - global pooling uses ``x.mean``/``x.amax`` over H×W (fp32 accumulation for the mean) instead of
-      ``F.avg_pool2d(x, (H, W))``, for AMP safety and ONNX export without dynamic kernels; the
+    - global pooling uses ``x.mean`` and a max over H×W (fp32 accumulation for the mean) instead of
+      ``F.avg_pool2d``/``F.max_pool2d(x, (H, W))``, for AMP safety and ONNX export without dynamic
+      kernels; the max keeps the reference's arg-max gradient (``_utils.max_over``); the
       ``'lp'`` (``sqrt(Σx²)``) and ``'lse'`` (log-sum-exp) descriptors are computed in fp32;
     - the hidden width is ``max(1, C // r)`` (as in :class:`SE`), where the reference would build a
       zero-width layer for ``C < r``.
@@ -132,6 +133,6 @@ class CBAM(AttentionModule):
         if self.no_spatial:
             return x
         # spatial attention: σ(BN(conv([max_c x; mean_c x])))
-        comp = torch.cat((x.amax(dim=1, keepdim=True), mean_fp32(x, 1)), dim=1)
+        comp = torch.cat((max_over(x, 1, keepdim=True), mean_fp32(x, 1)), dim=1)
         s = self.spatial_bn(self.spatial_conv(comp))
         return x * as_dtype(torch.sigmoid(s), x.dtype)

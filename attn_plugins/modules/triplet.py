@@ -5,7 +5,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._base import AttentionModule
-from ._utils import as_dtype, make_odd
+from ._utils import as_dtype, make_odd, max_over
 
 
 class _ConvBN(nn.Module):
@@ -38,14 +38,9 @@ class _Gate(nn.Module):
 
 
 def _zpool(x: torch.Tensor, dim: int) -> torch.Tensor:
-    """Z-pool: ``concat(max, mean)`` over ``dim``, stacked as the channel dim 1 (max first).
-
-    When a gradient will flow, the max is ``torch.max(x, dim)`` as in the reference: its gradient
-    goes to the one arg-max element (scattered into zeros), where ``amax``'s is spread over ties at
-    the cost of five full-size passes (compare, cast, count, divide, multiply) per pool. Without
-    autograd the (same-valued, faster) ``amax`` is used.
-    """
-    mx = x.max(dim=dim)[0] if x.requires_grad and torch.is_grad_enabled() else x.amax(dim=dim)
+    """Z-pool: ``concat(max, mean)`` over ``dim``, stacked as the channel dim 1 (max first); the max
+    with the reference's ``torch.max`` gradient (:func:`max_over`)."""
+    mx = max_over(x, dim)
     return torch.stack([mx, x.mean(dim=dim)], dim=1)
 
 

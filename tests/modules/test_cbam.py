@@ -156,3 +156,19 @@ def test_bad_arguments():
         CBAM(64, spatial_kernel=6)
     with pytest.raises(ValueError, match='-3'):
         CBAM(-3)
+
+
+def test_input_gradient_matches_reference_including_ties():
+    """With autograd the max pools give the reference's gradient (``F.max_pool2d`` /
+    ``torch.max``: to one arg-max element), also where maxima are tied (quantised input)."""
+    torch.manual_seed(4)
+    m = randomize(CBAM(16, reduction=4))
+    x = (torch.randn(2, 16, 6, 5) * 2).round() / 2
+    flat = x.reshape(2, 16, -1)
+    assert ((flat == flat.amax(-1, keepdim=True)).sum(-1) > 1).any()  # tied maxima over H×W
+    xa = x.clone().requires_grad_(True)
+    xb = x.clone().requires_grad_(True)
+    g = torch.randn(2, 16, 6, 5)
+    m(xa).backward(g)
+    reference_cbam(m, xb).backward(g)
+    torch.testing.assert_close(xa.grad, xb.grad, rtol=1e-4, atol=1e-5)
