@@ -641,6 +641,9 @@ def _structure(diff: Optional[Dict], overhead: Optional[Dict], median_ms: float)
     return '; '.join(parts)
 
 
+AA_UNRELIABLE = 0.10  # an A/A control further than this from 1 invalidates a ratio above 1
+
+
 def _verdict(r: Dict, structure: str = '', control: Optional[Dict] = None) -> str:
     """Judged on the wall-time ratio (the reported ``ratio``). A ratio above 1 is put in context
     by the A/A control (ours against an identical copy of ours, timed in the same rounds: what
@@ -651,6 +654,10 @@ def _verdict(r: Dict, structure: str = '', control: Optional[Dict] = None) -> st
     tail = f'; {structure}' if structure else ''
     if ratio <= 1.0:
         return f'ours <= peer (wall {ratio:.3f}{cpu})'
+    if control and abs(control['ratio'] - 1.) > AA_UNRELIABLE:
+        return (f'unreliable: ours/peer wall {ratio:.3f}{cpu}, but the A/A control is '
+                f'{control["ratio"]:.3f} (identical modules differ by more than '
+                f'{AA_UNRELIABLE:.0%}: the machine was disturbed); re-run this case{tail}')
     if control and ratio - 1. <= abs(control['ratio'] - 1.):
         return (f'ours/peer wall {ratio:.3f}{cpu}: within the A/A spread (ours against an '
                 f'identical copy of ours in the same rounds: {control["ratio"]:.3f}){tail}')
@@ -1143,7 +1150,8 @@ def render_table(report: Dict) -> str:
                   'quartiles of the per-pair ratios; [A/A] = ours / an identical copy of ours '
                   'timed in the same rounds (what identical modules differ by here). Verdict: '
                   '"≤1"; "A/A" (ratio − 1 within the A/A difference); "noise" (the paired IQR '
-                  'contains 1); or ">1". Per-call overhead: ours − timm, median '
+                  'contains 1); "unreliable" (the A/A control is more than 10 % from 1: '
+                  'the machine was disturbed, re-run); or ">1". Per-call overhead: ours − timm, median '
                   'of 1000 (forward) / 500 (forward+backward) alternated calls on a 1×C×4×4 map, '
                   'where compute is negligible (negative = ours cheaper).', '',
                   '| module | input | outputs match (max abs diff eval / train) | '
@@ -1168,6 +1176,7 @@ def render_table(report: Dict) -> str:
                              f'{r["paired_ratio_q3"]:.3f})')
                 v = r.get('verdict', '')
                 verdicts.append('≤1' if v.startswith('ours <=') else
+                                'unreliable' if v.startswith('unreliable') else
                                 'A/A' if 'A/A spread' in v else
                                 'noise' if 'within measurement noise' in v else '>1')
                 if 'control' in r:

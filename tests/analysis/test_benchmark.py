@@ -221,3 +221,18 @@ def test_peak_memory_of_a_training_step_counts_its_gradients_every_time():
     assert peaks[0] == peaks[1] == peaks[2], peaks
     grad_bytes = 4 * (sum(p.numel() for p in model.parameters()) + x.numel())
     assert peaks[0] >= grad_bytes, (peaks, grad_bytes)
+
+
+def test_verdicts_put_a_ratio_above_one_in_context():
+    """≤1; within the A/A control; within the paired IQR; unreliable when the A/A control itself
+    is far from 1 (identical modules timed apart: a disturbed machine); otherwise >1."""
+    from attn_plugins.analysis.benchmark import _verdict
+
+    def r(ratio, q1, q3):
+        return dict(ratio=ratio, paired_ratio_q1=q1, paired_ratio_q3=q3)
+
+    assert _verdict(r(0.98, 0.95, 1.01)).startswith('ours <= peer')
+    assert 'A/A spread' in _verdict(r(1.02, 1.01, 1.03), control=dict(ratio=1.03))
+    assert 'measurement noise' in _verdict(r(1.02, 0.99, 1.05), control=dict(ratio=1.0))
+    assert _verdict(r(3.97, 1.69, 3.13), control=dict(ratio=3.88)).startswith('unreliable')
+    assert '> 1' in _verdict(r(1.05, 1.03, 1.07), control=dict(ratio=1.0))
