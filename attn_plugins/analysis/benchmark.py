@@ -56,7 +56,6 @@ import copy
 import datetime
 import itertools
 import json
-import math
 import os
 import os.path as osp
 import platform
@@ -72,7 +71,6 @@ from torch import nn
 SCHEMA = 'attn_plugins.benchmark/1'
 DEFAULT_SIZES = ((224, 224), (512, 512), (800, 1333))
 # Config mode's default input per scope (as tools/analysis/get_flops.py).
-CONFIG_DEFAULT_SHAPE = {'mmpretrain': (224, 224), 'mmdet': (800, 1333), 'mmseg': (512, 1024)}
 RESNET50_STAGE_CHANNELS = {1: 256, 2: 512, 3: 1024, 4: 2048}
 REFERENCE_BLOCK = 'ResNet50Bottleneck'
 # Arguments a module needs that have no default (mmcv's ContextBlock requires ``ratio``).
@@ -945,16 +943,8 @@ def strip_plugins(cfg):
     return base, had
 
 
-def _num_classes(cfg) -> Optional[int]:
-    model = cfg.model
-    bbox_head = (model.get('roi_head') or {}).get('bbox_head') or model.get('bbox_head')
-    if isinstance(bbox_head, dict):
-        return bbox_head.get('num_classes')
-    return None
-
-
 def _config_side(cfg, size, batch, backbone_only, device, complexity_on, log):
-    from .complexity import build_model, count_complexity, model_inputs
+    from .complexity import build_model, count_complexity, head_num_classes, model_inputs
     torch.manual_seed(0)
     model, scope = build_model(cfg)
     side = dict(scope=scope, model_params=sum(p.numel() for p in model.parameters()))
@@ -963,7 +953,7 @@ def _config_side(cfg, size, batch, backbone_only, device, complexity_on, log):
     if backbone_only:
         target, x = model.backbone, torch.rand(batch, 3, *size)
     else:
-        target, x = model_inputs(model, scope, size, _num_classes(cfg))
+        target, x = model_inputs(model, scope, size, head_num_classes(cfg))
         if scope != 'mmdet' and batch > 1:
             x = x.expand(batch, *x.shape[1:]).contiguous()
         elif scope == 'mmdet' and batch > 1:
@@ -990,7 +980,7 @@ def run_config(config: str, baseline_config: Optional[str] = None, backbone_only
     from mmengine.config import Config
 
     import attn_plugins  # noqa: F401
-    from .complexity import build_model  # noqa: F401
+    from .complexity import DEFAULT_SHAPE
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -1003,7 +993,7 @@ def run_config(config: str, baseline_config: Optional[str] = None, backbone_only
         base, had = strip_plugins(cfg)
         baseline_desc = f'{config} with model.backbone.plugins=None'
     scope = cfg.get('default_scope')
-    size = list(size) if size else list(CONFIG_DEFAULT_SHAPE.get(scope, (224, 224)))
+    size = list(size) if size else list(DEFAULT_SHAPE.get(scope, (224, 224)))
     if len(size) == 1:
         size = size * 2
     case = dict(config=config, baseline=baseline_desc, scope=scope, input_size=size,

@@ -88,6 +88,18 @@ def build_model(cfg):
     return model, scope
 
 
+# Input (H, W) per library when none is given: the size each library's benchmarks report at.
+DEFAULT_SHAPE = {'mmpretrain': (224, 224), 'mmdet': (800, 1333), 'mmseg': (512, 1024)}
+
+
+def head_num_classes(cfg) -> Optional[int]:
+    """``num_classes`` of a detector config's box head (two-stage ``roi_head.bbox_head`` or
+    one-stage ``bbox_head``), for synthetic data samples; None for other models."""
+    model = cfg.model
+    bbox_head = (model.get('roi_head') or {}).get('bbox_head') or model.get('bbox_head')
+    return bbox_head.get('num_classes') if isinstance(bbox_head, dict) else None
+
+
 def model_inputs(model, scope: str, shape: Sequence[int], num_classes: Optional[int] = None):
     """Synthetic inputs for ``model``: a (1, 3, H, W) image, plus data samples where needed.
 

@@ -48,7 +48,6 @@ METRIC_KEYS = {
 }
 PRIMARY = {'classification': 'top-1', 'detection': 'AP', 'segmentation': 'mIoU'}
 COLUMNS = {t: [col for _, (task, col, _) in METRIC_KEYS.items() if task == t] for t in TASKS}
-DEFAULT_SHAPE = {'mmpretrain': (224, 224), 'mmdet': (800, 1333), 'mmseg': (512, 1024)}
 
 _ECA = ('ECA-Net paper (CVPR 2020) Tables, as compiled in QingbeiGuo/SDA-xNet README; '
         'AP/AP50/AP75 also in BangguWu/ECANet README (mmdetection v1-era 1x)')
@@ -248,12 +247,11 @@ def _config_info(path: Optional[str]) -> Dict:
 
 
 def _complexity(cfg, shape=None) -> Dict:
-    from .complexity import build_model, count_complexity, model_inputs
+    from .complexity import (DEFAULT_SHAPE, build_model, count_complexity, head_num_classes,
+                             model_inputs)
     model, scope = build_model(cfg)
     shape = shape or DEFAULT_SHAPE.get(scope, (224, 224))
-    bbox_head = (cfg.model.get('roi_head') or {}).get('bbox_head') or cfg.model.get('bbox_head')
-    num_classes = bbox_head.get('num_classes') if isinstance(bbox_head, dict) else None
-    traced, inputs = model_inputs(model, scope, shape, num_classes)
+    traced, inputs = model_inputs(model, scope, shape, head_num_classes(cfg))
     res = count_complexity(traced, inputs)
     return dict(params_M=res['params_M'], flops_G=res['flops_G'], complexity_shape=list(shape))
 

@@ -42,7 +42,6 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 CHANNEL_ONLY = ('SE', 'ECA', 'GCT')

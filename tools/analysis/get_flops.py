@@ -10,8 +10,6 @@ import argparse
 import json
 import sys
 
-DEFAULT_SHAPE = {'mmpretrain': (224, 224), 'mmdet': (800, 1333), 'mmseg': (512, 1024)}
-
 
 def parse_args(argv=None):
     from mmengine.config import DictAction
@@ -28,7 +26,8 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     import attn_plugins  # noqa: F401
-    from attn_plugins.analysis.complexity import build_model, count_complexity, model_inputs
+    from attn_plugins.analysis.complexity import (DEFAULT_SHAPE, build_model, count_complexity,
+                                                  head_num_classes, model_inputs)
     from mmengine.config import Config
 
     cfg = Config.fromfile(args.config)
@@ -41,11 +40,7 @@ def main(argv=None) -> int:
     if len(shape) != 2:
         print(f'get_flops: --shape takes H or H W, got {shape}', file=sys.stderr)
         return 2
-    num_classes = None
-    bbox_head = cfg.model.get('roi_head', {}).get('bbox_head') or cfg.model.get('bbox_head')
-    if isinstance(bbox_head, dict):
-        num_classes = bbox_head.get('num_classes')
-    traced, inputs = model_inputs(model, scope, shape, num_classes)
+    traced, inputs = model_inputs(model, scope, shape, head_num_classes(cfg))
     res = count_complexity(traced, inputs)
     res.update(config=args.config, scope=scope, input_shape=[1, 3, *shape])
     if args.json:
