@@ -105,16 +105,13 @@ T1=$(date +%s.%N)
 
 # ---- report -------------------------------------------------------------------------------------
 "$PY" - "$WORK_DIR" "$T0" "$T1" <<'EOF'
-import glob, json, os.path as osp, sys
+import sys
+from attn_plugins.analysis.summarize import load_work_dir  # reads mmengine's scalar logs
 work_dir, t0, t1 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-metrics = None
-for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
-    for line in open(path):
-        rec = json.loads(line)
-        if 'coco/bbox_mAP' in rec:
-            metrics = rec
-if metrics is None:
-    sys.exit('[demo] ERROR: no coco/bbox_mAP in ' + work_dir + '/*/vis_data/scalars.json')
+evals = [rec for rec in load_work_dir(work_dir)['val'] if 'coco/bbox_mAP' in rec]
+if not evals:
+    sys.exit('[demo] ERROR: no coco/bbox_mAP in the logs of ' + work_dir)
+metrics = evals[-1]
 names = [('AP', 'bbox_mAP'), ('AP50', 'bbox_mAP_50'), ('AP75', 'bbox_mAP_75'),
          ('APs', 'bbox_mAP_s'), ('APm', 'bbox_mAP_m'), ('APl', 'bbox_mAP_l')]
 print()
