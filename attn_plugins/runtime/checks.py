@@ -352,8 +352,8 @@ def pretrained_mismatch(module: torch.nn.Module, state_dict: Dict[str, torch.Ten
     report['unexpected'] = [k for k in report['unexpected'] if k not in allowed_unexpected]
     notes = []
     if allowed_missing:
-        notes.append(f'pretrained: {len(allowed_missing)} {what} keys are not in the checkpoint and '
-                     f'keep their initialisation, as the config allows (allow_missing='
+        notes.append(f'pretrained: {len(allowed_missing)} {what} keys are not in the checkpoint '
+                     f'and keep their initialisation, as the config allows (allow_missing='
                      f'{missing_ok!r}; e.g. {allowed_missing[0]})')
     if allowed_unexpected:
         notes.append(f'pretrained: {len(allowed_unexpected)} checkpoint keys are not used by the '

@@ -145,5 +145,6 @@ def test_the_tool_script(tmp_path, layouts, fabricated):
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip() and 'Warning' not in ln
              and 'import pkg_resources' not in ln and '_bootstrap' not in ln]
-    assert proc.returncode == 1 and len(lines) == 1 and 'gct_stem' in lines[0], proc.stderr
+    assert proc.returncode == 1 and len(lines) == 1 and "'stem.conv1.0.alpha'" in lines[0], \
+        proc.stderr
     assert not (tmp_path / 'x.pth').exists()

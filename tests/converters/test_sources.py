@@ -133,3 +133,21 @@ def test_other_wrappings(layouts, state_dict_of, models, load_strict, tmp_path):
     _strict_into_config(tmp_path, 'coordatt-mobilenet_v2', bare, models, load_strict, 'd')
     _strict_into_config(tmp_path, 'coordatt-mobilenet_v2', dict(state_dict=bare), models,
                         load_strict, 'e')
+
+
+def test_readme_lists_every_source_and_its_configs():
+    from attn_plugins.converters import SOURCES, UNSUPPORTED
+    with open(osp.join(REPO, 'README.md'), encoding='utf-8') as f:
+        readme = f.read()
+    section = readme.split('### Released ImageNet weights', 1)[1].split('\n### ', 1)[0]
+    for s in SOURCES.values():
+        assert f'| `{s.name}` |' in section, s.name
+        for config in s.configs().values():
+            assert f'`{config[len("configs/"):]}`' in section, config
+        if s.downstream:
+            assert f'`{s.module}/*_{s.tag}-pre_*`' in section, s.name
+    assert len(UNSUPPORTED) == 6  # the releases that cannot be converted, each named
+    for word in ('legacy_seresnet18', 'gcresnet50t', 'ecaresnet50t', 'ecaresnetlight',
+                 'Caffe SENet', "GCNet's COCO"):
+        assert word in section, word
+
