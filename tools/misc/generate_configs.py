@@ -721,7 +721,7 @@ def readme(outs: List[Out]) -> str:
         'Detection and segmentation backbones start from **our** classification checkpoint of '
         'the same module (the protocol of the SE/CBAM/ECA/SGE/GCT/CA papers): '
         '`init_cfg=dict(type=\'Pretrained\', checkpoint=\'work_dirs/<classification config '
-        'name>/epoch_<last>.pth\', prefix=\'backbone.\')` (mmseg: also `model.pretrained=None`). '
+        'name>/epoch_<last>.pth\', prefix=\'backbone.\', strict=True)` (mmseg: also `model.pretrained=None`). '
         'Train the classification config first (`tools/train.py`, default work dir '
         '`work_dirs/<config name>`), or both steps with '
         '`bash tools/train_chain.sh CLS_CONFIG DOWNSTREAM_CONFIG [N]`.',
@@ -740,7 +740,8 @@ def readme(outs: List[Out]) -> str:
         'baseline twins are mmdet\'s model-zoo setting (calibration against the published '
         '37.4 / 36.5 / 38.2 AP). Segmentation with mmseg\'s own weights is one override: '
         '`--cfg-options model.pretrained=open-mmlab://resnet50_v1c model.backbone.init_cfg=None`.',
-        '- Every backbone `init_cfg` here loads **strictly** (`strict=True`, the strict '
+        '- Every backbone `init_cfg` of the experiment configs (the `_base_` files keep the '
+        'libraries\' own) loads **strictly** (`strict=True`, the strict '
         '`Pretrained` of `attn_plugins/compat.py`): a missing, unused or mis-shaped key stops the '
         'run at start with one line naming it. What may differ is stated in the config: '
         '`allow_missing=\'plugins\'` '
