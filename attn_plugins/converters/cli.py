@@ -8,7 +8,6 @@ then, and an existing DST is replaced only with ``--overwrite``.
 """
 import argparse
 import json
-import os.path as osp
 from typing import List, Optional, Sequence
 
 from ..runtime.common import ToolError

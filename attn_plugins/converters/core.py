@@ -18,7 +18,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Tuple, Union
 
 import torch
 
@@ -170,10 +170,6 @@ class Source:
     caveats: Tuple[str, ...] = ()   # where the released network and ours are not the same function
     downstream: bool = False        # the module's source for the detection/segmentation configs
     family: str = ''                # the converters/<family>.py that defines it (set on register)
-
-    @property
-    def stem(self) -> str:
-        return self.config_stem()
 
     def config_stem(self, value: Optional[int] = None) -> str:
         """Name of the classification config (``value``: a :class:`Variant` value)."""
