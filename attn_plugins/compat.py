@@ -33,6 +33,19 @@ tools call through :mod:`attn_plugins.runtime`.
    ``cfg.model`` (and drops ``cfg.sync_bn``). It changes one run's config, so ``apply_all()`` cannot
    apply it at import; it is idempotent (an initialised process group is reused; the config edits
    are fixed points).
+
+3. mmengine's ``Pretrained`` initializer loads with ``strict=False``: a missing, unexpected or
+   mis-shaped key is only logged as a warning and the module silently keeps random weights there
+   (``PretrainedInit.__call__`` in ``mmengine/model/weight_init.py`` hard-codes ``strict=False``
+   and has no option for it in 0.10.7; no upstream issue for a strict option was found; the
+   ordering of Pretrained after the children's init is open-mmlab/mmengine#691). Shim: re-register ``'Pretrained'`` in mmengine's root ``WEIGHT_INITIALIZERS``
+   (``register_module(force=True)``; the child registries of mmdet/mmseg/mmpretrain fall back to
+   it) as :class:`PretrainedInit`, a subclass that accepts ``strict=True`` and the explicit
+   allowances ``allow_missing`` / ``allow_unexpected``. The default stays ``strict=False``, so
+   every config the library runs still runs; the generated configs and ``tools/train.py
+   --pretrained-backbone`` opt in. The type name must stay ``'Pretrained'``: mmengine's
+   ``BaseModule.init_weights`` applies only that type *after* the children's own initialisation
+   (a differently named initializer would be overwritten by the plugins' ``init_weights``).
 """
 import datetime
 import os
@@ -154,9 +167,87 @@ def setup_cpu_distributed(cfg, launcher: str = 'pytorch') -> None:
         cfg['sync_bn'] = None
 
 
+# ----------------------------------------------------------------------------------------------
+# 3. strict Pretrained
+# ----------------------------------------------------------------------------------------------
+from mmengine.model.weight_init import PretrainedInit as _MMEnginePretrainedInit  # noqa: E402
+
+
+def _patch_strict_pretrained() -> None:
+    if 'strict_pretrained' in _APPLIED:
+        return
+    from mmengine.registry import WEIGHT_INITIALIZERS
+    WEIGHT_INITIALIZERS.register_module(name='Pretrained', module=PretrainedInit, force=True)
+    _APPLIED.add('strict_pretrained')
+
+
+class PretrainedInit(_MMEnginePretrainedInit):
+    """mmengine's ``Pretrained`` with an opt-in strict load (shim 3).
+
+    ``init_cfg=dict(type='Pretrained', checkpoint=..., prefix='backbone.', strict=True,
+    allow_missing=(), allow_unexpected=())``: before loading, every key of the module must be in
+    the checkpoint with the same shape and every checkpoint key (after ``prefix``) must be used,
+    except what the allowances name (regular expressions matched at the start of a key;
+    ``allow_missing='plugins'`` = every key of the attention plugins). Otherwise a
+    :class:`~attn_plugins.runtime.ToolError` names the first offending key and its shape and
+    nothing is loaded. ``strict=False`` (default) is mmengine's behaviour, allowances ignored.
+    """
+
+    def __init__(self, checkpoint, prefix=None, map_location='cpu', strict=False,
+                 allow_missing=(), allow_unexpected=()):
+        super().__init__(checkpoint, prefix=prefix, map_location=map_location)
+        self.strict = bool(strict)
+        self.allow_missing = allow_missing
+        self.allow_unexpected = allow_unexpected
+
+    def __call__(self, module):
+        if not self.strict:
+            return super().__call__(module)
+        import re
+
+        from mmengine.logging import print_log
+        from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
+
+        from .runtime.checks import pretrained_mismatch
+        from .runtime.common import ToolError
+        print_log(f'load {self.prefix or "model"} in {type(module).__name__} from: '
+                  f'{self.checkpoint} (strict)', logger='current')
+        ckpt = _load_checkpoint(self.checkpoint, map_location=self.map_location)
+        sd = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+        if not isinstance(sd, dict):
+            raise ToolError(f'pretrained checkpoint {self.checkpoint!r} holds no state dict')
+        if self.prefix:
+            prefix = self.prefix if self.prefix.endswith('.') else self.prefix + '.'
+            sd = {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix)}
+            if not sd:
+                raise ToolError(f'pretrained checkpoint {self.checkpoint!r} has no keys starting '
+                                f'with {prefix!r} (init_cfg prefix)')
+        else:
+            sd = {re.sub(r'^module\.', '', k): v for k, v in sd.items()}
+        problem, notes = pretrained_mismatch(module, sd, self.allow_missing,
+                                             self.allow_unexpected,
+                                             what=f'{type(module).__name__}')
+        if problem:
+            raise ToolError(f'pretrained checkpoint {self.checkpoint!r} does not match '
+                            f'{type(module).__name__}, which loads it strictly (init_cfg '
+                            f'strict=True): {problem}. Use a checkpoint of the same architecture, '
+                            'or allow what may differ with init_cfg allow_missing/'
+                            'allow_unexpected')
+        for note in notes:
+            print_log(note, logger='current')
+        load_state_dict(module, sd, strict=False, logger='current')
+        if hasattr(module, '_params_init_info'):
+            from mmengine.model.weight_init import update_init_info
+            update_init_info(module, init_info=self._get_init_info())
+
+    def _get_init_info(self):
+        return super()._get_init_info() + (' (strict)' if self.strict else '')
+
+
 def apply_all() -> None:
     """Apply every shim (called on ``import attn_plugins``)."""
     _patch_checkpoint_loading()
+    _patch_strict_pretrained()
 
 
 apply_all()

@@ -4,7 +4,8 @@
 # 1. trains CLS_CONFIG into CLS_WORK_DIR (default work_dirs/<cls config name>);
 # 2. takes that run's final checkpoint (CLS_WORK_DIR/last_checkpoint);
 # 3. trains DOWNSTREAM_CONFIG into DOWN_WORK_DIR (default work_dirs/<downstream>_from_<cls>) with
-#    model.backbone.init_cfg=dict(type='Pretrained', checkpoint=<ckpt>, prefix='backbone.')
+#    model.backbone.init_cfg=dict(type='Pretrained', checkpoint=<ckpt>, prefix='backbone.',
+#    strict=True)
 #    (and model.pretrained=None for mmseg), i.e. train.py --pretrained-backbone <ckpt>; a checkpoint
 #    that does not fit the downstream backbone stops the run with one error line.
 # Both stages run with --resume, so running the chain again continues an interrupted stage and

@@ -305,6 +305,13 @@ class AttnResNet(PluginHostMixin, _MMSegResNet):
         zero_init_residual: zero the last BN of each residual branch (``bn3``/``bn2``, never a
             plugin's BN) when ``init_cfg`` and ``pretrained`` are ``None`` (mmdet/mmseg rule).
             Default ``True``, as in mmdet, mmseg and mmpretrain.
+        stem_pool_cfg: ``None`` keeps the stem max-pool of torchvision/mmdet/mmseg,
+            ``MaxPool2d(3, stride=2, padding=1)``; a dict gives the ``nn.MaxPool2d`` arguments
+            instead. The official SE-ResNet weights (Caffe, ported by Cadene, re-hosted by timm as
+            ``legacy_seresnet*``) were trained with Caffe's pool, ``dict(kernel_size=3, stride=2,
+            padding=0, ceil_mode=True)``: the same output size at 224 but a grid shifted by one
+            pixel (and one more row/column at some other sizes), so those weights compute their
+            published function only with it. ImageNet stems only (the CIFAR stem has no pool).
 
     Initialisation: with ``init_cfg=None`` the backbone applies Kaiming to convs and 1 to norms,
     zero-inits the residual BNs, and then every plugin's own ``init_weights()`` runs (blocks and
@@ -350,7 +357,8 @@ class AttnResNet(PluginHostMixin, _MMSegResNet):
                  pretrained=None,
                  init_cfg=None,
                  stem_type='imagenet',
-                 train_plugins=False):
+                 train_plugins=False,
+                 stem_pool_cfg=None):
         if depth not in self.arch_settings:
             raise KeyError(f'invalid depth {depth} for resnet')
         if stem_type not in self.stem_types:
@@ -361,6 +369,7 @@ class AttnResNet(PluginHostMixin, _MMSegResNet):
                              f'exclusive')
         if stem_channels is None:
             stem_channels = base_channels
+        self.stem_pool_cfg = self._check_stem_pool_cfg(stem_pool_cfg, stem_type)
         block, stage_blocks = self.arch_settings[depth]
         # mmseg's constructor calls the builders overridden below (_make_stem_layer,
         # make_stage_plugins, make_res_layer, _freeze_stages); what they need is set first
@@ -401,9 +410,29 @@ class AttnResNet(PluginHostMixin, _MMSegResNet):
         self._freeze_stages()
 
     # -- construction hooks called by mmseg's ResNet.__init__ --------------------------------
+    _STEM_POOL_KEYS = ('kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode')
+
+    @classmethod
+    def _check_stem_pool_cfg(cls, cfg, stem_type):
+        if cfg is None:
+            return None
+        if stem_type == 'cifar':
+            raise ValueError(f"{cls.plugin_owner}: stem_pool_cfg needs an ImageNet stem; "
+                             f"stem_type='cifar' has no stem pool")
+        if not isinstance(cfg, dict) or 'kernel_size' not in cfg or \
+                set(cfg) - set(cls._STEM_POOL_KEYS):
+            raise ValueError(f'{cls.plugin_owner}: stem_pool_cfg must be a dict of nn.MaxPool2d '
+                             f'arguments with kernel_size (allowed keys: '
+                             f'{", ".join(cls._STEM_POOL_KEYS)}), got {cfg!r}; e.g. Caffe\'s '
+                             f'dict(kernel_size=3, stride=2, padding=0, ceil_mode=True)')
+        return dict(cfg)
+
     def _make_stem_layer(self, in_channels, stem_channels):
         if self.stem_type != 'cifar':
-            return super()._make_stem_layer(in_channels, stem_channels)
+            super()._make_stem_layer(in_channels, stem_channels)
+            if self.stem_pool_cfg is not None:
+                self.maxpool = nn.MaxPool2d(**self.stem_pool_cfg)
+            return
         self.conv1 = build_conv_layer(self.conv_cfg, in_channels, stem_channels, kernel_size=3,
                                       stride=1, padding=1, bias=False)
         self.norm1_name, norm1 = build_norm_layer(self.norm_cfg, stem_channels, postfix=1)

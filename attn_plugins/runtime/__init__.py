@@ -19,22 +19,25 @@ and testable without spawning processes:
 from .common import (DEBUG_ENV, CKPT_STEP_RE, REMOTE_CKPT_PREFIXES, ToolError)
 from .args import (WORK_DIR_HELP, TRAIN_EPILOG, build_train_parser, build_test_parser)
 from .config import (load_config, scope_of, resolve_work_dir, dataloader_fields, fix_dataloaders,
-                     CPUAmpOptimWrapper, enable_amp, apply_pretrained_backbone, prepare_train_cfg)
+                     CPUAmpOptimWrapper, enable_amp, apply_pretrained_backbone,
+                     relax_strict_pretrained, prepare_train_cfg)
 from .dist import (init_distributed, rank0_decides)
 from .checks import (iter_datasets, check_dataset_paths, check_dataset_layout, check_data,
                      existing_checkpoints, guard_work_dir, unwrap_model, plugin_prefixes,
-                     compare_state_dicts, check_pretrained_backbone, check_checkpoint_matches,
-                     needs_pretrained_check)
+                     compare_state_dicts, pretrained_mismatch, check_pretrained_backbone,
+                     check_checkpoint_matches, needs_pretrained_check)
 from .errors import (format_error, debug_requested, run_tool)
 from .entry import (enable_visualization, enable_tta, train_main, test_main)
 
 __all__ = ['DEBUG_ENV', 'CKPT_STEP_RE', 'REMOTE_CKPT_PREFIXES', 'ToolError', 'WORK_DIR_HELP',
            'TRAIN_EPILOG', 'build_train_parser', 'build_test_parser', 'load_config', 'scope_of',
            'resolve_work_dir', 'dataloader_fields', 'fix_dataloaders', 'CPUAmpOptimWrapper',
-           'enable_amp', 'apply_pretrained_backbone', 'prepare_train_cfg', 'init_distributed',
+           'enable_amp', 'apply_pretrained_backbone', 'relax_strict_pretrained',
+           'prepare_train_cfg', 'init_distributed',
            'rank0_decides', 'iter_datasets', 'check_dataset_paths', 'check_dataset_layout',
            'check_data', 'existing_checkpoints', 'guard_work_dir', 'unwrap_model',
-           'plugin_prefixes', 'compare_state_dicts', 'check_pretrained_backbone',
+           'plugin_prefixes', 'compare_state_dicts', 'pretrained_mismatch',
+           'check_pretrained_backbone',
            'check_checkpoint_matches', 'needs_pretrained_check', 'format_error',
            'debug_requested', 'run_tool', 'enable_visualization', 'enable_tta', 'train_main',
            'test_main']

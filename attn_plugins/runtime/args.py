@@ -80,12 +80,15 @@ def build_train_parser() -> argparse.ArgumentParser:
     parser.add_argument('--no-validate', action='store_true',
                         help='do not evaluate checkpoints during training')
     parser.add_argument('--pretrained-backbone', metavar='CKPT',
-                        help='initialise model.backbone from a classification checkpoint: sets '
-                             "init_cfg=dict(type='Pretrained', checkpoint=CKPT, "
-                             "prefix='backbone.') (and model.pretrained=None for mmseg)")
+                        help='initialise model.backbone from a classification checkpoint, '
+                             "loaded strictly: sets init_cfg=dict(type='Pretrained', "
+                             "checkpoint=CKPT, prefix='backbone.', strict=True) (keeping the "
+                             "config's allow_missing/allow_unexpected; model.pretrained=None for "
+                             'mmseg)')
     parser.add_argument('--skip-pretrained-check', action='store_true',
                         help='load a Pretrained backbone checkpoint even if its keys or shapes do '
-                             'not match the backbone (mmengine then only warns)')
+                             'not match the backbone: strict=True init_cfgs load non-strictly '
+                             '(mmengine then only warns)')
     parser.add_argument('--no-pin-memory', action='store_true',
                         help='disable pin_memory in the dataloaders')
     parser.add_argument('--no-persistent-workers', action='store_true',

@@ -300,15 +300,106 @@ def _pretrained_inits(module) -> List[dict]:
     return [dict(i) for i in inits if isinstance(i, dict) and i.get('type') == 'Pretrained']
 
 
-def check_pretrained_backbone(model, strict: bool = True) -> List[str]:
-    """mmengine loads ``init_cfg=dict(type='Pretrained', ...)`` with ``strict=False`` and only
-    *warns* about missing keys and shape mismatches, so a classification checkpoint that does not
-    fit the downstream backbone silently leaves it partly random. Compare before training.
+PLUGINS_ALLOWANCE = 'plugins'
 
-    Missing keys of attention plugins (new modules on a plain pretrained backbone) are allowed and
-    reported; any other missing key or any shape mismatch raises a :class:`ToolError` (a note only
-    when ``strict`` is false). Unexpected checkpoint keys are reported. Local files only
-    (``torchvision://`` and URLs are mmengine's business). Returns notes.
+
+def _as_patterns(value, name: str) -> List[str]:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else list(value)
+    for p in items:
+        if not isinstance(p, str):
+            raise ToolError(f'init_cfg {name} entries must be strings (regular expressions, or '
+                            f"'{PLUGINS_ALLOWANCE}'), got {p!r}")
+        try:
+            re.compile(p)
+        except re.error as e:
+            raise ToolError(f'init_cfg {name} entry {p!r} is not a regular expression ({e})') \
+                from e
+    return items
+
+
+def _shape(t) -> list:
+    return list(getattr(t, 'shape', ()))
+
+
+def pretrained_mismatch(module: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
+                        allow_missing=(), allow_unexpected=(), what: str = 'backbone'
+                        ) -> Tuple[Optional[str], List[str]]:
+    """Strict comparison of a checkpoint's ``state_dict`` with ``module`` (what a strict
+    ``init_cfg=dict(type='Pretrained', ..., strict=True)`` requires).
+
+    Every key of the module must be in the checkpoint with the same shape and every checkpoint key
+    must be used (``num_batches_tracked`` buffers excepted, as :func:`compare_state_dicts`), except
+    what the config allows explicitly: ``allow_missing`` / ``allow_unexpected`` are regular
+    expressions matched at the start of a key (``r'fc\.'``); ``allow_missing='plugins'`` allows
+    every key of the attention plugins (a plain pretrained ResNet with randomly initialised
+    plugins). A shape mismatch is never allowed. Returns ``(problem or None, notes)``: the problem
+    as one line naming the first offending key and its shape, notes on what the allowances let
+    through.
+    """
+    missing_ok = _as_patterns(allow_missing, 'allow_missing')
+    unexpected_ok = [re.compile(p) for p in _as_patterns(allow_unexpected, 'allow_unexpected')]
+    plugins = plugin_prefixes(module) if PLUGINS_ALLOWANCE in missing_ok else ()
+    missing_re = [re.compile(p) for p in missing_ok if p != PLUGINS_ALLOWANCE]
+    model_sd = module.state_dict()
+    report = compare_state_dicts(model_sd, state_dict, plugins)
+    allowed_missing = report['optional_missing'] + [
+        k for k in report['missing'] if any(r.match(k) for r in missing_re)]
+    report['missing'] = [k for k in report['missing'] if k not in allowed_missing]
+    report['optional_missing'] = []
+    allowed_unexpected = [k for k in report['unexpected'] if any(r.match(k) for r in unexpected_ok)]
+    report['unexpected'] = [k for k in report['unexpected'] if k not in allowed_unexpected]
+    notes = []
+    if allowed_missing:
+        notes.append(f'pretrained: {len(allowed_missing)} {what} keys are not in the checkpoint '
+                     f'and keep their initialisation, as the config allows (allow_missing='
+                     f'{missing_ok!r}; e.g. {allowed_missing[0]})')
+    if allowed_unexpected:
+        notes.append(f'pretrained: {len(allowed_unexpected)} checkpoint keys are not used by the '
+                     f'{what}, as the config allows (allow_unexpected={allow_unexpected!r}; e.g. '
+                     f'{allowed_unexpected[0]})')
+    if not (report['missing'] or report['unexpected'] or report['mismatched']):
+        return None, notes
+    problem = _mismatch_text(report, what)
+    if report['unexpected']:
+        k = report['unexpected'][0]
+        problem += f'; first unexpected: {k} {_shape(state_dict[k])}'
+    if report['missing']:
+        k = report['missing'][0]
+        problem += f'; first missing: {k} {_shape(model_sd[k])}'
+    return problem, notes
+
+
+def _backbone_state_dict(path: str, prefix: Optional[str]) -> Dict[str, torch.Tensor]:
+    """The state dict ``init_cfg=dict(type='Pretrained', checkpoint=path, prefix=prefix)``
+    loads (mmengine: keys under ``prefix`` with it stripped, else ``module.`` stripped)."""
+    sd = _load_state_dict(path)
+    if prefix:
+        prefix = prefix if prefix.endswith('.') else prefix + '.'
+        sd = {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix)}
+        if not sd:
+            raise ToolError(f'pretrained checkpoint {path!r} has no keys starting with '
+                            f'{prefix!r} (model.backbone.init_cfg.prefix)')
+        return sd
+    return {re.sub(r'^module\.', '', k): v for k, v in sd.items()}
+
+
+def check_pretrained_backbone(model, strict: bool = True) -> List[str]:
+    """Compare a pretrained backbone checkpoint with the backbone before training (one line).
+
+    ``init_cfg=dict(type='Pretrained', ..., strict=True)`` (every generated config and
+    ``--pretrained-backbone``): any key the config does not allow (``allow_missing`` /
+    ``allow_unexpected``, see :func:`pretrained_mismatch`) that is missing, unused or of another
+    shape raises a :class:`ToolError` naming it; the initializer itself (the strict ``Pretrained``
+    shim in :mod:`attn_plugins.compat`) enforces the same wherever the model is built, so remote
+    checkpoints (``torchvision://``, URLs) are checked when they are loaded.
+
+    Plain mmengine ``Pretrained`` (a user's config) loads with ``strict=False`` and only *warns*,
+    so here missing keys of attention plugins are allowed and reported, any other missing key or a
+    shape mismatch raises, unused keys are reported; local files only.
+
+    ``strict=False`` (``--skip-pretrained-check``) turns the errors into notes. Returns notes.
     """
     backbone = getattr(unwrap_model(model), 'backbone', None)
     if backbone is None:
@@ -320,15 +411,21 @@ def check_pretrained_backbone(model, strict: bool = True) -> List[str]:
             continue
         if not osp.isfile(path):
             raise ToolError(f'pretrained checkpoint {path!r} (model.backbone.init_cfg) not found')
-        sd = _load_state_dict(path)
-        if prefix:
-            prefix = prefix if prefix.endswith('.') else prefix + '.'
-            sd = {k[len(prefix):]: v for k, v in sd.items() if k.startswith(prefix)}
-            if not sd:
-                raise ToolError(f'pretrained checkpoint {path!r} has no keys starting with '
-                                f'{prefix!r} (model.backbone.init_cfg.prefix)')
-        else:
-            sd = {re.sub(r'^module\.', '', k): v for k, v in sd.items()}
+        sd = _backbone_state_dict(path, prefix)
+        if init.get('strict', False):
+            problem, allowed = pretrained_mismatch(backbone, sd, init.get('allow_missing'),
+                                                   init.get('allow_unexpected'))
+            if problem:
+                msg = (f'pretrained checkpoint {path!r} does not match model.backbone '
+                       f'({type(backbone).__name__}) and is loaded strictly (init_cfg '
+                       f'strict=True): {problem}. Use a checkpoint of the same architecture, allow '
+                       'what may differ with init_cfg allow_missing/allow_unexpected, or '
+                       '--skip-pretrained-check to load it non-strictly')
+                if strict:
+                    raise ToolError(msg)
+                notes.append(msg)
+            notes += allowed
+            continue
         report = compare_state_dicts(backbone.state_dict(), sd, plugin_prefixes(backbone))
         if report['missing'] or report['mismatched']:
             msg = (f'pretrained checkpoint {path!r} does not match model.backbone '

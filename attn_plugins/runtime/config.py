@@ -111,16 +111,43 @@ def _cpu_amp_fallback(cfg) -> Optional[str]:
     return None
 
 
+STRICT_ALLOWANCES = ('allow_missing', 'allow_unexpected')
+
+
 def apply_pretrained_backbone(cfg, checkpoint: str) -> None:
-    """Point ``model.backbone`` at a classification checkpoint (keys ``backbone.*``)."""
+    """Point ``model.backbone`` at a classification checkpoint (keys ``backbone.*``), loaded
+    strictly (``strict=True``: the strict ``Pretrained`` of :mod:`attn_plugins.compat`). The
+    allowances a strict ``init_cfg`` of the config states (``allow_missing``/``allow_unexpected``,
+    e.g. the GC detectors' unused stage-1 plugins) are kept."""
     model = cfg.model
     if 'backbone' not in model:
         raise ToolError('--pretrained-backbone: the config\'s model has no backbone')
-    model.backbone['init_cfg'] = dict(type='Pretrained', checkpoint=checkpoint, prefix='backbone.')
+    old = model.backbone.get('init_cfg')
+    keep = {}
+    if isinstance(old, dict) and old.get('type') == 'Pretrained' and old.get('strict'):
+        keep = {k: old[k] for k in STRICT_ALLOWANCES if k in old}
+    model.backbone['init_cfg'] = dict(type='Pretrained', checkpoint=checkpoint, prefix='backbone.',
+                                      strict=True, **keep)
     if model.backbone.get('pretrained') is not None:
         model.backbone['pretrained'] = None
     if 'pretrained' in model or scope_of(cfg) == 'mmseg':
         model['pretrained'] = None
+
+
+def relax_strict_pretrained(node) -> int:
+    """``--skip-pretrained-check``: every strict ``Pretrained`` init_cfg under ``node`` (in place)
+    loads non-strictly, as mmengine's own (it only warns). Returns how many were changed."""
+    count = 0
+    if isinstance(node, dict):
+        if node.get('type') == 'Pretrained' and node.get('strict'):
+            node['strict'] = False
+            count += 1
+        for value in node.values():
+            count += relax_strict_pretrained(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            count += relax_strict_pretrained(value)
+    return count
 
 
 def prepare_train_cfg(cfg, args) -> List[str]:
@@ -157,6 +184,9 @@ def prepare_train_cfg(cfg, args) -> List[str]:
         if not ckpt.startswith(REMOTE_CKPT_PREFIXES) and not osp.isfile(ckpt):
             raise ToolError(f'--pretrained-backbone: checkpoint {ckpt!r} not found')
         apply_pretrained_backbone(cfg, ckpt)
+    if getattr(args, 'skip_pretrained_check', False) and relax_strict_pretrained(cfg.model):
+        notes.append('--skip-pretrained-check: the strict Pretrained init_cfg loads non-strictly '
+                     '(mmengine only warns about keys that do not fit)')
     changed = fix_dataloaders(cfg, args.no_pin_memory, args.no_persistent_workers)
     if changed:
         notes.append('persistent_workers=False where num_workers=0 (torch rejects the pair): '

@@ -9,4 +9,6 @@ model = dict(
         init_cfg=dict(
             type='Pretrained',
             checkpoint='work_dirs/mobilenet-v2_8xb32_in1k/epoch_300.pth',
-            prefix='backbone.')))
+            prefix='backbone.',
+            strict=True,
+            allow_unexpected=r'conv2\.')))

@@ -13,4 +13,6 @@ model = dict(
         init_cfg=dict(
             type='Pretrained',
             checkpoint='work_dirs/coord-att-mobilenet-v2_8xb32_in1k/epoch_300.pth',
-            prefix='backbone.')))
+            prefix='backbone.',
+            strict=True,
+            allow_unexpected=r'conv2\.')))

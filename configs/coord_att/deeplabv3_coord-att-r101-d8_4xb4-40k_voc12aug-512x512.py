@@ -15,4 +15,5 @@ model = dict(
         init_cfg=dict(
             type='Pretrained',
             checkpoint='work_dirs/coord-att-resnetv1c101_8xb32_in1k/epoch_100.pth',
-            prefix='backbone.')))
+            prefix='backbone.',
+            strict=True)))

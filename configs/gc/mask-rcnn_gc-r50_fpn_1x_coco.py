@@ -20,4 +20,6 @@ model = dict(
         init_cfg=dict(
             type='Pretrained',
             checkpoint='work_dirs/gc-resnet50_8xb32_in1k/epoch_100.pth',
-            prefix='backbone.')))
+            prefix='backbone.',
+            strict=True,
+            allow_unexpected=r'layer1\.\d+\.context_block\.')))

@@ -22,4 +22,5 @@ model = dict(
         init_cfg=dict(
             type='Pretrained',
             checkpoint='work_dirs/steam-resnetv1c50_8xb32_in1k/epoch_100.pth',
-            prefix='backbone.')))
+            prefix='backbone.',
+            strict=True)))

@@ -13,4 +13,5 @@ model = dict(
         init_cfg=dict(
             type='Pretrained',
             checkpoint='work_dirs/triplet-resnet50_8xb32_in1k/epoch_100.pth',
-            prefix='backbone.')))
+            prefix='backbone.',
+            strict=True)))

@@ -189,14 +189,15 @@ def _selected_configs(session):
 
 def pytest_generate_tests(metafunc):
     """``config``: every config of the tree; ``downstream``: the detection/segmentation configs
-    that start from one of our classification checkpoints (not ``_base_``, not ``*_tv-pre_*``);
+    that start from one of our classification checkpoints (not ``_base_``, not ``*_tv-pre_*``,
+    not the ``*_<source>-pre_*`` ones that start from a converted release);
     ``tv_pre``: the torchvision-initialised detection variants."""
     configs = _all_configs()
     if 'config' in metafunc.fixturenames:
         metafunc.parametrize('config', configs)
     if 'downstream' in metafunc.fixturenames:
         metafunc.parametrize('downstream', [
-            c for c in configs if not c.startswith('_base_/') and '_tv-pre_' not in c and
+            c for c in configs if not c.startswith('_base_/') and '-pre_' not in c and
             ('_fpn_' in c or '-d8_' in c)
         ])
     if 'tv_pre' in metafunc.fixturenames:

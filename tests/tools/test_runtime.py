@@ -63,7 +63,7 @@ def test_pretrained_backbone_option_sets_init_cfg_and_clears_mmseg_pretrained():
     runtime.apply_pretrained_backbone(cfg, '/x/epoch_100.pth')
     assert cfg.model.pretrained is None
     assert cfg.model.backbone.init_cfg == dict(type='Pretrained', checkpoint='/x/epoch_100.pth',
-                                               prefix='backbone.')
+                                               prefix='backbone.', strict=True)
 
 
 def test_train_help_documents_work_dir_safety():

@@ -36,7 +36,7 @@ from typing import Dict, List, Optional, Tuple
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)  # the repo root: the placement table lives in the package
 
-from attn_plugins.placements import MODULES, Module  # noqa: E402  (the placement table)
+from attn_plugins.placements import MODULE_BY_NAME, MODULES, Module  # noqa: E402  (the table)
 
 WIDTH = 100
 IMPORTS = "custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)"
@@ -77,6 +77,20 @@ def fmt(v, indent: int = 0, col: int = 0, tail: int = 0) -> str:
     if isinstance(v, list):
         return '[\n' + ',\n'.join(items) + ',\n' + ' ' * indent + ']'
     return '(\n' + ',\n'.join(items) + ',\n' + ' ' * indent + ')'
+
+
+class Raw(str):
+    """A string written as a raw literal (``r'fc\\.'``): the regular expressions of init_cfg."""
+
+    def __repr__(self):
+        return f"r'{self}'"
+
+
+class Ref(str):
+    """A name written bare (``checkpoint=backbone_checkpoint``): a variable of the same config."""
+
+    def __repr__(self):
+        return str(self)
 
 
 def assign(name: str, value) -> str:
@@ -307,6 +321,32 @@ def _ckpt(stem: str, epochs: int) -> str:
     return f'work_dirs/{stem}/epoch_{epochs}.pth'
 
 
+def strict_init(checkpoint, prefix: Optional[str] = 'backbone.', **allow) -> dict:
+    """A backbone ``init_cfg`` loaded strictly (the strict ``Pretrained`` of attn_plugins.compat):
+    every key not named by the explicit ``allow_missing`` / ``allow_unexpected`` must fit."""
+    init = dict(type='Pretrained', checkpoint=checkpoint)
+    if prefix:
+        init['prefix'] = prefix
+    init['strict'] = True
+    init.update({k: v for k, v in allow.items() if v})
+    return init
+
+
+def unused_upstream(m: Module, depth: int, setting: str) -> Optional[str]:
+    """``allow_unexpected`` for plugins the ImageNet placement has in stages the downstream one
+    leaves out (GC: all stages upstream, c3-c5 downstream): a regex of their keys, or None."""
+    from mmengine.registry import MODELS
+    up, down = m.resnet(depth, 'in1k') or [], m.resnet(depth, setting) or []
+    unused = []
+    for a, b in zip(up, down):
+        sa, sb = a.get('stages') or (True, ) * 4, b.get('stages') or (True, ) * 4
+        left_out = [i for i in range(4) if sa[i] and not sb[i]]
+        if left_out:
+            abbr = MODELS.get(a['cfg']['type'])._abbr_
+            unused += [rf'layer{i + 1}\.\d+\.{abbr}\.' for i in left_out]
+    return Raw('|'.join(unused)) if unused else None
+
+
 def det_files(m: Module) -> List[Out]:
     outs = []
     for det, _, lib_name in DETECTORS:
@@ -326,7 +366,7 @@ def det_files(m: Module) -> List[Out]:
             bb = dict()
             if plugins:
                 bb['plugins'] = plugins
-            bb['init_cfg'] = dict(type='Pretrained', checkpoint=ckpt, prefix='backbone.')
+            bb['init_cfg'] = strict_init(ckpt, allow_unexpected=unused_upstream(m, d, 'det'))
             text = config_text(header, f'../_base_/mmdet/{lib}.py', [assign('model',
                                                                           dict(backbone=bb))])
             stem = det_stem(m, det, d)
@@ -343,11 +383,15 @@ def det_files(m: Module) -> List[Out]:
                  'for the ResNet (mmdet\'s default) and randomly initialised plugins.') +
                 '\ntrain_plugins=True keeps the plugins trainable in the frozen stage 1 and their '
                 'BNs in train mode under norm_eval (otherwise they would stay at their random '
-                f'initial values). Everything else as {stem}.py.')
+                'initial values). Loaded strictly: only torchvision\'s classifier (fc) may be '
+                'unused' + ('' if m.name == 'baseline' else
+                            ' and only the plugins (allow_missing=\'plugins\') missing') +
+                f'. Everything else as {stem}.py.')
+            tv_init = strict_init(f'torchvision://resnet{d}', prefix=None,
+                                  allow_missing=None if m.name == 'baseline' else 'plugins',
+                                  allow_unexpected=Raw(r'fc\.'))
             tv_body = [assign('model', dict(backbone=dict(
-                train_plugins=True,
-                init_cfg=dict(_delete_=True, type='Pretrained',
-                              checkpoint=f'torchvision://resnet{d}'))))]
+                train_plugins=True, init_cfg=dict(_delete_=True, **tv_init))))]
             tv_stem = det_stem(m, det, d, tv=True)
             tv_row = dict(row, init=f'torchvision://resnet{d} (+ random plugins)')
             outs.append(Out(f'{m.name}/{tv_stem}.py',
@@ -363,6 +407,7 @@ SEG_DATASETS = [('voc12aug', '4xb4-40k_voc12aug-512x512', '40k iterations'),
                 ('cityscapes', '4xb2-80k_cityscapes-512x1024', '80k iterations')]
 MNV2_SEG_CITY = 'mobilenet-v2-d8_deeplabv3_4xb2-80k_cityscapes-512x1024'
 MNV2_SEG_VOC = 'mobilenet-v2-d8_deeplabv3_4xb4-40k_voc12aug-512x512'
+MNV2_SEG_UNUSED = Raw(r'conv2\.')  # the last 1x1 conv (1280) of a classifier: not in a seg backbone
 
 
 def seg_lib_name(seg: str, depth: int, ds) -> str:
@@ -392,8 +437,8 @@ def seg_files(m: Module) -> List[Out]:
                 bb = dict()
                 if plugins:
                     bb['plugins'] = plugins
-                bb['init_cfg'] = dict(type='Pretrained', checkpoint=_ckpt(cls, 100),
-                                      prefix='backbone.')
+                bb['init_cfg'] = strict_init(_ckpt(cls, 100),
+                                             allow_unexpected=unused_upstream(m, d, 'seg'))
                 text = config_text(header, f'../_base_/mmseg/{lib}.py',
                                    [assign('model', dict(pretrained=None, backbone=bb))])
                 row = dict(task='segmentation', dataset=DATASET_NAMES[ds[0]],
@@ -414,15 +459,209 @@ def seg_files(m: Module) -> List[Out]:
             bb = dict()
             if plugins:
                 bb['plugins'] = plugins
-            bb['init_cfg'] = dict(type='Pretrained',
-                                  checkpoint=_ckpt(cls, CLS_EPOCHS['mobilenet-v2']),
-                                  prefix='backbone.')
+            bb['init_cfg'] = strict_init(_ckpt(cls, CLS_EPOCHS['mobilenet-v2']),
+                                         allow_unexpected=MNV2_SEG_UNUSED)
             text = config_text(header, f'../_base_/mmseg/{lib}.py',
                                [assign('model', dict(pretrained=None, backbone=bb))])
             row = dict(task='segmentation', dataset=DATASET_NAMES[ds[0]],
                        model='DeepLabV3 (D8)', backbone='MobileNetV2', module=m.name,
                        init=f'ours: {m.name}/{cls}', schedule=ds[2])
             outs.append(Out(f'{m.name}/{stem}.py', text, row))
+    return outs
+
+
+# ---- released ImageNet weights (converted by tools/model_converters/convert.py) ----------------
+CONVERT = 'python tools/model_converters/convert.py'
+ARCH_TITLES = {'resnet': 'ResNet-{d}', 'resnetv1d': 'ResNetV1d-{d}', 'mobilenet-v2': 'MobileNetV2'}
+CLS_BASES = {'resnet': 'resnet{d}_8xb32_in1k', 'resnetv1d': 'resnetv1d{d}_8xb32_in1k',
+             'mobilenet-v2': 'mobilenet-v2_8xb32_in1k'}
+
+
+def converted_path(source) -> str:
+    """Where the README recipe writes the converted file (the downstream configs read it)."""
+    return f'checkpoints/{source.name}.pth'
+
+
+def _eval_pipeline(source) -> list:
+    e = source.eval
+    return [dict(type='LoadImageFromFile'),
+            dict(type='ResizeEdge', scale=e['resize'], edge='short', backend='pillow',
+                 interpolation=e['interpolation']),
+            dict(type='CenterCrop', crop_size=e['crop']),
+            dict(type='PackInputs')]
+
+
+def _released_what(source) -> str:
+    top1 = (f'published top-1 {source.published_top1}' if source.published_top1 is not None
+            else 'no published top-1')
+    return f'{source.name}: {source.description} ({top1}; {source.top1_note})'
+
+
+def released_base_files() -> List[Out]:
+    outs = []
+    for d in (50, 101):
+        outs.append(Out(f'_base_/mmpretrain/resnetv1d{d}_8xb32_in1k.py', config_text(
+            f'mmpretrain resnetv1d{d}_8xb32_in1k (deep stem, average-pool shortcut, ImageNet-1k, '
+            '100 epochs) with AttnResNetV1d (deep stem named as mmseg\'s, stem.0..7): the network '
+            f'of timm\'s ecaresnet{d}d.',
+            f'mmpretrain::resnet/resnetv1d{d}_8xb32_in1k.py',
+            [assign('model', dict(backbone=dict(type='AttnResNetV1d')))])))
+    return outs
+
+
+def released_cls_files(source) -> List[Out]:
+    """One classification config per source (and per released kernel size): the model that the
+    converted file loads into strictly and the test pipeline the source was evaluated with."""
+    outs = []
+    m = MODULE_BY_NAME[source.module]
+    e = source.eval
+    for value, path in source.configs().items():
+        variant = (f' This config: the {source.variant.name}={value} file (the kernel size is read '
+                   'from the weights and picks the config).' if value is not None else '')
+        header = (
+            f'Released ImageNet weights {_released_what(source)}.{variant}\n'
+            f'From {source.origin}: {source.url or "no public file"}. Convert, then check against '
+            f'the published top-1 on ImageNet val: {CONVERT} {source.name} SRC '
+            f'{converted_path(source)} && python tools/test.py {path} {converted_path(source)}. '
+            f'Test pipeline as the source evaluated: short side resized to {e["resize"]} '
+            f'({e["interpolation"]}, PIL), center crop {e["crop"]}. Training with this config '
+            'follows the mmpretrain base schedule.' +
+            (f'\nWhere the released network differs from this model: {"; ".join(source.caveats)}.'
+             if source.caveats else ''))
+        model = dict(source.model)
+        bb = source.backbone_args(value)
+        if bb:
+            model['backbone'] = bb
+        body = [assign('model', model)] if model else []
+        body += [assign('test_pipeline', _eval_pipeline(source)),
+                 assign('val_dataloader', dict(dataset=dict(pipeline=Ref('test_pipeline')))),
+                 assign('test_dataloader', dict(dataset=dict(pipeline=Ref('test_pipeline'))))]
+        base = CLS_BASES[source.arch].format(d=source.depth)
+        rel = path[len('configs/'):]
+        title = ARCH_TITLES[source.arch].format(d=source.depth)
+        row = dict(task='classification', dataset=DATASET_NAMES['in1k'],
+                   model='ABNClassifier' if source.model else 'ImageClassifier', backbone=title,
+                   module=m.name, init=f'released: {source.name} (converted)',
+                   schedule='evaluation (base: 100 epochs)' if source.arch != 'mobilenet-v2'
+                   else 'evaluation (base: 300 epochs)')
+        outs.append(Out(rel, config_text(header, f'../_base_/mmpretrain/{base}.py', body), row))
+    return outs
+
+
+def _released_body(source, init: dict, **model) -> List[str]:
+    bb = dict(model.pop('backbone', {}))
+    bb.update(source.backbone_args())
+    bb['init_cfg'] = init
+    return ['# the converted release (tools/model_converters/convert.py writes it)',
+            f'backbone_checkpoint = {converted_path(source)!r}',
+            assign('model', dict(model, backbone=bb))]
+
+
+def _released_header(source, what: str, backbone: str) -> str:
+    m = MODULE_BY_NAME[source.module]
+    return (f'{what} with {m.title}, the backbone initialised from the released ImageNet weights '
+            f'{_released_what(source)}: the papers\' protocol (pretrained with the module '
+            f'inside).\nFirst convert the downloaded file ({source.origin}: {source.url}): '
+            f'{CONVERT} {source.name} SRC {converted_path(source)}; backbone_checkpoint below is '
+            'the one place to change. The backbone loads it strictly (init_cfg strict=True: a '
+            f'missing, unused or mis-shaped key stops the run at start). {backbone}')
+
+
+def released_downstream_files(source) -> List[Out]:
+    """Detection and segmentation configs of a module's released ResNet-50 / MobileNetV2."""
+    outs = []
+    m = MODULE_BY_NAME[source.module]
+    tag, slug = f'{source.tag}-pre', m.slug
+    init = strict_init(Ref('backbone_checkpoint'))
+    row = dict(module=m.name, init=f'released: {source.name} (converted)')
+    if source.arch == 'mobilenet-v2':
+        for lib, ds in ((MNV2_SEG_VOC, SEG_DATASETS[0]), (MNV2_SEG_CITY, SEG_DATASETS[1])):
+            stem = _prefix(m) + lib.replace('mobilenet-v2-d8_', f'mobilenet-v2-d8_{tag}_')
+            header = _released_header(
+                source, f'DeepLabV3 MobileNetV2-D8 on {DATASET_NAMES[ds[0]]} ({ds[2]})',
+                'The classifier\'s last 1x1 conv (conv2) is not part of the segmentation '
+                'backbone: allow_unexpected. model.pretrained=None instead of mmseg\'s '
+                'mmcls://mobilenet_v2.')
+            body = _released_body(source, strict_init(Ref('backbone_checkpoint'),
+                                                      allow_unexpected=MNV2_SEG_UNUSED),
+                                  pretrained=None)
+            outs.append(Out(f'{m.name}/{stem}.py',
+                            config_text(header, f'../_base_/mmseg/{lib}.py', body),
+                            dict(row, task='segmentation', dataset=DATASET_NAMES[ds[0]],
+                                 model='DeepLabV3 (D8)', backbone='MobileNetV2', schedule=ds[2])))
+        return outs
+    assert source.arch == 'resnet' and source.depth == 50, source.name
+    for det, _, lib_name in DETECTORS:
+        lib = lib_name.format(d=50)
+        stem = f'{det}_{slug}-r50_{tag}_fpn_1x_coco'
+        header = _released_header(source, f'{DET_TITLES[det]} R-50 1x on COCO',
+                                  'frozen_stages=1 and norm_eval=True as mmdet (the plugins are '
+                                  'pretrained).')
+        outs.append(Out(f'{m.name}/{stem}.py',
+                        config_text(header, f'../_base_/mmdet/{lib}.py',
+                                    _released_body(source, init)),
+                        dict(row, task='detection', dataset=DATASET_NAMES['coco'],
+                             model=DET_TITLES[det], backbone='ResNet-50',
+                             schedule='1x (12 epochs)')))
+    for seg in SEGMENTORS:
+        for ds in SEG_DATASETS:
+            lib = seg_lib_name(seg, 50, ds)
+            stem = f'{seg}_{slug}-r50b-d8_{tag}_{ds[1]}'
+            header = _released_header(
+                source, f'{SEG_TITLES[seg]} R-50b-D8 on {DATASET_NAMES[ds[0]]} ({ds[2]}, mmseg\'s '
+                'schedule)',
+                'The released ResNet-50 has the 7x7 stem, so the backbone is AttnResNet (mmseg\'s '
+                'R-50b: ResNetV1b) instead of the deep-stem ResNetV1c of R-50-D8, with the same '
+                'strides (1, 2, 1, 1), dilations (1, 1, 2, 4) and contract_dilation, as mmseg\'s '
+                'deeplabv3_r50b-d8 configs do for torchvision weights. model.pretrained=None.')
+            body = _released_body(source, init, pretrained=None,
+                                  backbone=dict(type='AttnResNet'))
+            outs.append(Out(f'{m.name}/{stem}.py',
+                            config_text(header, f'../_base_/mmseg/{lib}.py', body),
+                            dict(row, task='segmentation', dataset=DATASET_NAMES[ds[0]],
+                                 model=f'{SEG_TITLES[seg]} (D8)', backbone='ResNet-50b',
+                                 schedule=ds[2])))
+    return outs
+
+
+def released_readme(outs: List[Out]) -> List[str]:
+    """The configs/README.md section on the released weights."""
+    from attn_plugins.converters import SOURCES
+    used: Dict[str, List[str]] = {}
+    for o in outs:
+        if o.row is not None and o.row['init'].startswith('released: ') and \
+                o.row['task'] != 'classification':
+            used.setdefault(o.row['init'].split()[1], []).append(o.path)
+    lines = [
+        '## Released ImageNet weights (converted)',
+        '',
+        'The authors\' (and torchvision\'s / timm\'s) ImageNet checkpoints, converted by '
+        f'`{CONVERT} SOURCE SRC DST` (`--list` shows every SOURCE): one classification config per '
+        'source (the model the converted file loads into strictly, with the source\'s test '
+        'pipeline: `tools/test.py` on ImageNet val is the check against the published top-1) and, '
+        'for the module\'s released ResNet-50 (or MobileNetV2), detection and segmentation configs '
+        'whose backbone starts from the converted file `backbone_checkpoint = '
+        '\'checkpoints/<SOURCE>.pth\'`. DeepLab from a 7x7-stem release uses mmseg\'s R-50b '
+        '(`AttnResNet`, same strides and dilations as R-50-D8).',
+        '',
+        '| SOURCE | published top-1 | classification config | downstream configs |',
+        '|---|---|---|---|',
+    ]
+    for source in SOURCES.values():
+        top1 = '—' if source.published_top1 is None else f'{source.published_top1}'
+        cls = ', '.join(f'`{p[len("configs/"):]}`' for p in source.configs().values())
+        down = ', '.join(f'`{p}`' for p in used.get(source.name, [])) or '—'
+        lines.append(f'| `{source.name}` | {top1} | {cls} | {down} |')
+    return lines + ['']
+
+
+def released_files() -> List[Out]:
+    from attn_plugins.converters import SOURCES
+    outs = released_base_files()
+    for source in SOURCES.values():
+        outs += released_cls_files(source)
+        if source.downstream:
+            outs += released_downstream_files(source)
     return outs
 
 
@@ -482,7 +721,7 @@ def readme(outs: List[Out]) -> str:
         'Detection and segmentation backbones start from **our** classification checkpoint of '
         'the same module (the protocol of the SE/CBAM/ECA/SGE/GCT/CA papers): '
         '`init_cfg=dict(type=\'Pretrained\', checkpoint=\'work_dirs/<classification config '
-        'name>/epoch_<last>.pth\', prefix=\'backbone.\')` (mmseg: also `model.pretrained=None`). '
+        'name>/epoch_<last>.pth\', prefix=\'backbone.\', strict=True)` (mmseg: also `model.pretrained=None`). '
         'Train the classification config first (`tools/train.py`, default work dir '
         '`work_dirs/<config name>`), or both steps with '
         '`bash tools/train_chain.sh CLS_CONFIG DOWNSTREAM_CONFIG [N]`.',
@@ -501,7 +740,16 @@ def readme(outs: List[Out]) -> str:
         'baseline twins are mmdet\'s model-zoo setting (calibration against the published '
         '37.4 / 36.5 / 38.2 AP). Segmentation with mmseg\'s own weights is one override: '
         '`--cfg-options model.pretrained=open-mmlab://resnet50_v1c model.backbone.init_cfg=None`.',
+        '- Every backbone `init_cfg` of the experiment configs (the `_base_` files keep the '
+        'libraries\' own) loads **strictly** (`strict=True`, the strict '
+        '`Pretrained` of `attn_plugins/compat.py`): a missing, unused or mis-shaped key stops the '
+        'run at start with one line naming it. What may differ is stated in the config: '
+        '`allow_missing=\'plugins\'` '
+        '(the `*_tv-pre_*` random plugins), `allow_unexpected=r\'fc\\.\'` (torchvision\'s '
+        'classifier), the GC classification checkpoint\'s stage-1 blocks and MobileNetV2\'s '
+        '`conv2` (not part of a segmentation backbone).',
         '',
+    ] + released_readme(outs) + [
         '## Placements',
         '',
         '| module | ResNet | MobileNetV2 |',
@@ -567,6 +815,7 @@ def generate() -> Dict[str, str]:
             outs += det_files(m)
             outs += seg_files(m)
     outs.append(flagship())
+    outs += released_files()
     files = {o.path: o.text for o in outs}
     if len(files) != len(outs):
         raise RuntimeError('duplicate config paths')
@@ -585,6 +834,7 @@ def rows() -> Dict[str, dict]:
         if m.downstream:
             outs += det_files(m) + seg_files(m)
     outs.append(flagship())
+    outs += [o for o in released_files() if o.row is not None]
     return {o.path: o.row for o in outs}
 
 

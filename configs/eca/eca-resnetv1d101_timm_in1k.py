@@ -1,0 +1,40 @@
+# Released ImageNet weights timm-ecaresnet101d: timm ecaresnet101d.miil_in1k (as ecaresnet50d, depth
+#   101) (published top-1 82.18; timm results-imagenet.csv at 224 (crop_pct 0.875, bicubic)).
+# From timm ecaresnet101d.miil_in1k:
+#   https://github.com/rwightman/pytorch-image-models/releases/download/v0.1-tresnet/ecaresnet101d-153dad65.pth.
+#   Convert, then check against the published top-1 on ImageNet val: python
+#   tools/model_converters/convert.py timm-ecaresnet101d SRC checkpoints/timm-ecaresnet101d.pth &&
+#   python tools/test.py configs/eca/eca-resnetv1d101_timm_in1k.py
+#   checkpoints/timm-ecaresnet101d.pth. Test pipeline as the source evaluated: short side resized to
+#   256 (bicubic, PIL), center crop 224. Training with this config follows the mmpretrain base
+#   schedule.
+_base_ = '../_base_/mmpretrain/resnetv1d101_8xb32_in1k.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    backbone=dict(
+        plugins=[
+            dict(
+                cfg=dict(type='ECA', kernel_size=5),
+                position='after_last_bn',
+                stages=(True, False, False, False)),
+            dict(
+                cfg=dict(type='ECA', kernel_size=5),
+                position='after_last_bn',
+                stages=(False, True, False, False)),
+            dict(
+                cfg=dict(type='ECA', kernel_size=5),
+                position='after_last_bn',
+                stages=(False, False, True, False)),
+            dict(
+                cfg=dict(type='ECA', kernel_size=7),
+                position='after_last_bn',
+                stages=(False, False, False, True)),
+        ]))
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='ResizeEdge', scale=256, edge='short', backend='pillow', interpolation='bicubic'),
+    dict(type='CenterCrop', crop_size=224),
+    dict(type='PackInputs'),
+]
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))

@@ -1,0 +1,32 @@
+# DeepLabV3 R-50b-D8 on Cityscapes (80k iterations, mmseg's schedule) with GCT before every conv,
+#   the backbone initialised from the released ImageNet weights gct-resnet50: z-x-yang/GCT
+#   GCT-ResNet50: Caffe style (stride on the 1x1), GCT before every conv including the stem conv and
+#   the shortcut conv (published top-1 77.2; GCT PyTorch README): the papers' protocol (pretrained
+#   with the module inside).
+# First convert the downloaded file (z-x-yang/GCT GCT-ResNet50 (PyTorch):
+#   https://drive.google.com/file/d/1y5a56UzBjUWlWwlrU42lxueJY_cBpWLL/view): python
+#   tools/model_converters/convert.py gct-resnet50 SRC checkpoints/gct-resnet50.pth;
+#   backbone_checkpoint below is the one place to change. The backbone loads it strictly (init_cfg
+#   strict=True: a missing, unused or mis-shaped key stops the run at start). The released ResNet-50
+#   has the 7x7 stem, so the backbone is AttnResNet (mmseg's R-50b: ResNetV1b) instead of the
+#   deep-stem ResNetV1c of R-50-D8, with the same strides (1, 2, 1, 1), dilations (1, 1, 2, 4) and
+#   contract_dilation, as mmseg's deeplabv3_r50b-d8 configs do for torchvision weights.
+#   model.pretrained=None.
+_base_ = '../_base_/mmseg/deeplabv3_r50-d8_4xb2-80k_cityscapes-512x1024.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+# the converted release (tools/model_converters/convert.py writes it)
+backbone_checkpoint = 'checkpoints/gct-resnet50.pth'
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        type='AttnResNet',
+        style='caffe',
+        plugins=[
+            dict(cfg=dict(type='GCT', mode='l2'), position='before_conv'),
+            dict(cfg=dict(type='GCT', mode='l2'), position='before_stem_conv'),
+        ],
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint=backbone_checkpoint,
+            prefix='backbone.',
+            strict=True)))

@@ -1,0 +1,26 @@
+# DeepLabV3+ R-50b-D8 on VOC2012-aug (40k iterations, mmseg's schedule) with Shuffle Attention G=64,
+#   the backbone initialised from the released ImageNet weights sanet-sa_resnet50: wofmanaf/SA-Net
+#   sa_resnet50.pth.tar (groups 64) (published top-1 77.88; SA-Net README): the papers' protocol
+#   (pretrained with the module inside).
+# First convert the downloaded file (wofmanaf/SA-Net sa_resnet50.pth.tar:
+#   https://pan.baidu.com/s/1-TEXeMjprUDyx013l3vZIQ): python tools/model_converters/convert.py
+#   sanet-sa_resnet50 SRC checkpoints/sanet-sa_resnet50.pth; backbone_checkpoint below is the one
+#   place to change. The backbone loads it strictly (init_cfg strict=True: a missing, unused or
+#   mis-shaped key stops the run at start). The released ResNet-50 has the 7x7 stem, so the backbone
+#   is AttnResNet (mmseg's R-50b: ResNetV1b) instead of the deep-stem ResNetV1c of R-50-D8, with the
+#   same strides (1, 2, 1, 1), dilations (1, 1, 2, 4) and contract_dilation, as mmseg's
+#   deeplabv3_r50b-d8 configs do for torchvision weights. model.pretrained=None.
+_base_ = '../_base_/mmseg/deeplabv3plus_r50-d8_4xb4-40k_voc12aug-512x512.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+# the converted release (tools/model_converters/convert.py writes it)
+backbone_checkpoint = 'checkpoints/sanet-sa_resnet50.pth'
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        type='AttnResNet',
+        plugins=[dict(cfg=dict(type='SA', groups=64), position='after_last_bn')],
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint=backbone_checkpoint,
+            prefix='backbone.',
+            strict=True)))

@@ -1,0 +1,22 @@
+# Released ImageNet weights pytorchinsight-sge_resnet101: implus/PytorchInsight sge_resnet101
+#   (published top-1 78.798; PytorchInsight README).
+# From implus/PytorchInsight sge_resnet101:
+#   https://drive.google.com/file/d/1ihu0NVvVJZEv0zj49izapn4V0FhwxCh6/view. Convert, then check
+#   against the published top-1 on ImageNet val: python tools/model_converters/convert.py
+#   pytorchinsight-sge_resnet101 SRC checkpoints/pytorchinsight-sge_resnet101.pth && python
+#   tools/test.py configs/sge/sge-resnet101_pytorchinsight_in1k.py
+#   checkpoints/pytorchinsight-sge_resnet101.pth. Test pipeline as the source evaluated: short side
+#   resized to 256 (bilinear, PIL), center crop 224. Training with this config follows the
+#   mmpretrain base schedule.
+_base_ = '../_base_/mmpretrain/resnet101_8xb32_in1k.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    backbone=dict(plugins=[dict(cfg=dict(type='SGE', groups=64), position='after_last_bn')]))
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='ResizeEdge', scale=256, edge='short', backend='pillow', interpolation='bilinear'),
+    dict(type='CenterCrop', crop_size=224),
+    dict(type='PackInputs'),
+]
+val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
