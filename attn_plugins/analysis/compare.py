@@ -1,8 +1,8 @@
-"""Does module X help? Arms compared over seeds, with paired statistics (``tools/analysis/compare.py``).
+"""Does module X help? Arms compared over seeds with paired statistics (tools/analysis/compare.py).
 
 Input: sweep directories (``tools/sweep.py``: their ``sweep.json`` names each run's arm) and/or
-``--arm NAME=DIR`` (a work dir, or a folder whose sub-folders are work dirs; repeat the option to add
-more to an arm). Each work dir is read by :mod:`attn_plugins.analysis.summarize` (the one reader of
+``--arm NAME=DIR`` (a work dir, or a folder whose sub-folders are work dirs; repeat the option to
+add more to an arm). Each work dir is read by :mod:`attn_plugins.analysis.summarize` (the one reader of
 work dirs): its final metrics (the latest ``tools/test.py`` run, else the last validation), its seed
 (``randomness.seed`` of the dumped config, else the "seed: N" the Runner logged) and its config.
 
@@ -15,7 +15,8 @@ augmentation and initial weights of the shared parts):
 - a 95% **t interval** ``diff ± t(0.975, n-1) · sd(d) / sqrt(n)`` (``--level`` sets the level);
 - ``p`` of the two-sided **paired t-test** (H0: mean difference 0);
 - the verdict: "better" when the interval lies above 0, "worse" when below, else "no difference
-  shown" (with one pair there is no interval: "no difference shown"). The interval excludes 0
+  shown" (with one pair, or pairs that all differ by the same amount, the spread cannot be
+  estimated: no interval, "no difference shown"). The interval excludes 0
   exactly when p < 1 - level, so verdict and p agree. No correction for the many metrics: the
   primary metric (AP, mIoU, top-1) is the one to decide on. A t interval rather than a bootstrap:
   with the 3-5 seeds a sweep affords, a bootstrap's percentiles come from at most 5^5 resamples of
@@ -54,8 +55,10 @@ LEVEL = 0.95
 INTERVAL = 't'
 TEST = 'paired t-test (two-sided)'
 NO_DIFF = 'no difference shown'
-# what may differ between the runs of one arm (the seed, and what the launch sets)
-PER_RUN_KEYS = ('randomness.seed', 'work_dir', 'resume', 'load_from', 'launcher')
+# what may differ between the runs of one arm: the seed, and what the launch sets (work dir,
+# resume, launcher; the DDP wrapper and backend of distributed runs)
+PER_RUN_KEYS = ('randomness.seed', 'work_dir', 'resume', 'load_from', 'launcher',
+                'model_wrapper_cfg', 'env_cfg.dist_cfg')
 
 
 class CompareError(Exception):
@@ -93,13 +96,18 @@ def paired_difference(arm: Dict[int, float], base: Dict[int, float], level: floa
         out['note'] = 'one pair: no interval'
         return out
     mean, sd = desc['mean'], desc['std']
+    if sd <= 1e-9 * max(1., max(abs(x) for x in d)):  # equal up to float rounding
+        # Every pair differs by the same amount (with metrics logged to 3 decimals this happens
+        # with few seeds): the spread cannot be estimated, the t statistic is 0/0 or ±inf.
+        if mean == 0:
+            out.update(sd=0., ci_low=0., ci_high=0., p=1.0)
+        else:
+            out.update(sd=0., note='every pair differs by the same amount: no estimate of the '
+                                   'spread, no interval; more seeds needed')
+        return out
     se = sd / math.sqrt(n)
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * se
-    if se == 0:  # every pair differs by the same amount: the t statistic is 0/0 or ±inf
-        p = 1.0 if mean == 0 else 0.0
-        out['note'] = 'all pairs differ by the same amount'
-    else:
-        p = float(2 * stats.t.sf(abs(mean / se), n - 1))
+    p = float(2 * stats.t.sf(abs(mean / se), n - 1))
     out.update(sd=sd, ci_low=mean - half, ci_high=mean + half, p=p)
     if out['ci_low'] > 0 and p < 1 - level:
         out['verdict'] = 'better'
@@ -165,7 +173,8 @@ def _flatten(obj, prefix: str = '') -> Dict[str, str]:
 
 def _config_items(cfg) -> Dict[str, str]:
     flat = _flatten(cfg.to_dict() if hasattr(cfg, 'to_dict') else dict(cfg))
-    return {k: v for k, v in flat.items() if k not in PER_RUN_KEYS}
+    return {k: v for k, v in flat.items()
+            if not any(k == p or k.startswith(p + '.') for p in PER_RUN_KEYS)}
 
 
 def config_difference(a: Dict[str, str], b: Dict[str, str]) -> List[str]:
@@ -185,10 +194,12 @@ def read_arm(name: str, work_dirs: Sequence[str], notes: List[str]) -> Dict:
             notes.append(f'{name}: skipped {e}')
             continue
         cfg_info = S._config_info(info['config'])
-        row = S.make_row(info, cfg_info=cfg_info)
-        if not row['metrics'] or row['split'] == 'no evaluation':
-            notes.append(f'{name}: skipped {wd}: no metrics yet (no evaluation in its logs)')
+        st = S.training_state(info, cfg_info.get('cfg'))
+        if st['state'] != 'finished':  # an earlier validation is not the run's result
+            notes.append(f'{name}: skipped {wd}: not finished ({st["state"]}'
+                         + (f', {st["detail"]})' if st['detail'] else ')'))
             continue
+        row = S.make_row(info, cfg_info=cfg_info)
         if cfg_info.get('cfg') is None:
             raise CompareError(f'{wd}: no readable dumped config ({cfg_info.get("error", "none")}'
                                '); compare needs it for the seed and the config check')
@@ -203,8 +214,8 @@ def read_arm(name: str, work_dirs: Sequence[str], notes: List[str]) -> Dict:
                          time_per_iter_s=(math.fsum(times) / len(times)) if times else None))
     if not runs:
         raise CompareError(f'arm {name} has no finished runs (none of its {len(work_dirs)} work '
-                           'dirs has metrics); wait for them (tools/sweep.py --status) or drop the '
-                           'arm')
+                           'dirs was trained to the end and evaluated); wait for them '
+                           '(tools/sweep.py --status) or drop the arm')
     seen: Dict[int, str] = {}
     for r in runs:
         if r['seed'] in seen:
@@ -376,7 +387,8 @@ def to_markdown(report: Dict) -> str:
                     f'[{_num(c["ci_low"], sign=True)}, {_num(c["ci_high"], sign=True)}]'
                 out.append(f'| {c["arm"]} | {c["metric"]} | {c["n"]} | '
                            f'{_num(c["diff"], sign=True)} | {ci} | {_p(c["p"])} | '
-                           f'**{c["verdict"]}** |')
+                           f'**{c["verdict"]}**' + (f' ({c["note"]})' if c.get('note') else '')
+                           + ' |')
         for a in members:
             if a.get('differs_from_baseline'):
                 keys = a['differs_from_baseline']
@@ -447,13 +459,20 @@ def make_plots(report: Dict, out_dir: str) -> List[str]:
     import matplotlib.pyplot as plt
     os.makedirs(out_dir, exist_ok=True)
     written = []
+
+    def save(fig, ax, title, name):
+        ax.set_title(title, fontsize=9)
+        fig.tight_layout()
+        fig.savefig(osp.join(out_dir, name), dpi=90)
+        plt.close(fig)
+        written.append(osp.join(out_dir, name))
     arms = report['arms']
     for g in report['groups']:
         members = [arms[m] for m in g['arms']]
         task = members[0]['task']
         metric = S.PRIMARY[task]
         slug = ''.join(ch if ch.isalnum() or ch in '-_' else '_' for ch in g['group'])
-        fig, ax = plt.subplots(figsize=(max(4, 1.6 * len(members) + 2), 4.5))
+        fig, ax = plt.subplots(figsize=(max(5, 1.8 * len(members) + 2), 4.5))
         for i, a in enumerate(members):
             m = a['metrics'].get(metric)
             if not m or m['n'] == 0:
@@ -463,19 +482,16 @@ def make_plots(report: Dict, out_dir: str) -> List[str]:
             ax.scatter([i] * m['n'], list(m['values'].values()), color='C1', s=14, zorder=3)
         ax.set_xticks(range(len(members)))
         ax.set_xticklabels([a['name'] for a in members], rotation=15, ha='right', fontsize=8)
+        ax.set_xlim(-0.5, len(members) - 0.5)
         ax.set_ylabel(f'{metric} (%)')
-        ax.set_title(f'{g["group"]}: {metric}, mean ± std (dots: seeds)', fontsize=9)
         ax.grid(True, axis='y', alpha=.3)
-        fig.tight_layout()
-        path = osp.join(out_dir, f'{slug}_{metric.replace(" ", "_").replace("-", "")}_per_arm.png')
-        fig.savefig(path, dpi=90)
-        plt.close(fig)
-        written.append(path)
+        save(fig, ax, f'{g["group"]}\n{metric}: mean ± std over seeds (dots: the seeds)',
+             f'{slug}_{metric.replace(" ", "_").replace("-", "")}_per_arm.png')
         comps = [c for c in report['comparisons'] if c['group'] == g['group']
                  and c['diff'] is not None]
         if not comps:
             continue
-        fig, ax = plt.subplots(figsize=(7, 0.35 * len(comps) + 1.5))
+        fig, ax = plt.subplots(figsize=(8, 0.35 * len(comps) + 2))
         for i, c in enumerate(comps):
             lo = c['ci_low'] if c['ci_low'] is not None else c['diff']
             hi = c['ci_high'] if c['ci_high'] is not None else c['diff']
@@ -484,18 +500,16 @@ def make_plots(report: Dict, out_dir: str) -> List[str]:
                         color=colour, capsize=4)
         ax.axvline(0, color='k', lw=0.8)
         ax.set_yticks(range(len(comps)))
-        ax.set_yticklabels([f'{c["arm"]}: {c["metric"]}' for c in comps], fontsize=7)
+        several = len({c['arm'] for c in comps}) > 1
+        ax.set_yticklabels([f'{c["arm"]}: {c["metric"]}' if several else c['metric']
+                            for c in comps], fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlabel(f'difference to {g["baseline"]} (points), '
+        ax.set_xlabel(f'arm − baseline (points), mean over paired seeds with its '
                       f'{report["level"] * 100:g}% t interval')
-        ax.set_title(f'{g["group"]}: paired differences (green better, red worse, grey no '
-                     'difference shown)', fontsize=9)
         ax.grid(True, axis='x', alpha=.3)
-        fig.tight_layout()
-        path = osp.join(out_dir, f'{slug}_paired_differences.png')
-        fig.savefig(path, dpi=90)
-        plt.close(fig)
-        written.append(path)
+        arm = '' if several else f'{comps[0]["arm"]} '
+        save(fig, ax, f'{g["group"]}: {arm}vs {g["baseline"]}\n(green: better, red: worse, '
+             'grey: no difference shown)', f'{slug}_paired_differences.png')
     return written
 
 
@@ -516,22 +530,15 @@ def build_parser():
     p.add_argument('--baseline', nargs='+', default=[], metavar='ARM',
                    help='the baseline arm (one per group); default: the arm without attention')
     p.add_argument('--level', type=float, default=LEVEL, help='confidence level (default 0.95)')
-    p.add_argument('--out-md', help='write the Markdown here (default: print it)')
-    p.add_argument('--out-csv', help='write a CSV here (one row per arm and metric)')
+    S.add_report_arguments(p, 'arm')
     p.add_argument('--out-json', help='write the report as JSON here')
-    p.add_argument('--plots', metavar='DIR', help='write the plots into DIR')
-    p.add_argument('--complexity', action='store_true',
-                   help='params/FLOPs per arm (attn_plugins.analysis.complexity)')
-    p.add_argument('--shape', type=int, nargs='+', help='input H [W] for --complexity')
-    p.add_argument('--benchmark', nargs='+', default=[], metavar='JSON',
-                   help='config-mode benchmark JSONs: forward time per arm, by config name')
     return p
 
 
 def main(argv=None) -> int:
     import sys
     args = build_parser().parse_args(argv)
-    shape = (args.shape[0], args.shape[-1]) if args.shape else None
+    shape = S.shape_argument(args)
     try:
         if not args.sweep_dirs and not args.arm:
             raise CompareError('give sweep directories or --arm NAME=DIR')
@@ -546,14 +553,7 @@ def main(argv=None) -> int:
         return 2
     for n in report['notes']:
         print(f'compare: note: {n}', file=sys.stderr)
-    md = to_markdown(report)
-    if args.out_md:
-        os.makedirs(osp.dirname(osp.abspath(args.out_md)), exist_ok=True)
-        with open(args.out_md, 'w') as f:
-            f.write(md)
-        print(f'compare: Markdown -> {args.out_md}')
-    else:
-        print(md)
+    S.write_markdown(to_markdown(report), args.out_md, 'compare')
     if args.out_csv:
         print(f'compare: CSV -> {to_csv(report, args.out_csv)}')
     if args.out_json:

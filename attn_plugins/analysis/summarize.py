@@ -28,7 +28,7 @@ import json
 import os
 import os.path as osp
 import re
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 TASKS = ('classification', 'detection', 'segmentation')
 
@@ -234,6 +234,65 @@ def load_work_dir(work_dir: str) -> Dict:
         raise FileNotFoundError(f'{work_dir}: no mmengine logs (<timestamp>/vis_data/<timestamp>'
                                 f'.json or scalars.json, or <timestamp>/<timestamp>.json)')
     return info
+
+
+def train_length(cfg) -> Optional[Tuple[str, int]]:
+    """``('epoch', N)`` or ``('iter', N)``: where the config's training loop ends."""
+    tc = cfg.get('train_cfg') or {}
+    if tc.get('type') == 'IterBasedTrainLoop' or tc.get('by_epoch') is False:
+        n = tc.get('max_iters')
+        return ('iter', int(n)) if n else None
+    n = tc.get('max_epochs')
+    return ('epoch', int(n)) if n else None
+
+
+def evaluated_after_training(info: Dict) -> bool:
+    """The latest run that trained ends its log with an evaluation, or a test run came later.
+    Without training records (a logging interval longer than the schedule, or test runs only)
+    any evaluation counts."""
+    trained = sorted({r['_run'] for r in info['train']})
+    if not trained:
+        return bool(info['val'] or info['test'])
+    last = trained[-1]
+    last_seq = max(r['_seq'] for r in info['train'] if r['_run'] == last)
+    if any(r['_run'] == last and r['_seq'] > last_seq for r in info['val']):
+        return True
+    return any(r['_run'] >= last for r in info['test'])
+
+
+def training_state(info: Dict, cfg=None) -> Dict:
+    """How far the work dir's training got: ``state`` 'finished' (trained to the end of its
+    schedule, then evaluated), 'trained' (to the end, no evaluation after it) or 'interrupted'
+    (not to the end; an earlier validation does not count), with ``detail`` and ``checkpoint``
+    (``last_checkpoint``'s path). The end is known from the dumped config (``cfg``, read when not
+    given): ``last_checkpoint`` names the final epoch/iteration, or the last training record
+    reached it. A work dir of test runs only is 'finished'."""
+    from ..runtime.common import CKPT_STEP_RE
+    ckpt = None
+    last = osp.join(info['work_dir'], 'last_checkpoint')
+    if osp.isfile(last):
+        with open(last) as f:
+            ckpt = f.read().strip() or None
+    if not info['train'] and not ckpt:
+        state = 'finished' if info['test'] else 'interrupted'
+        return dict(state=state, detail='' if info['test'] else 'no training records',
+                    checkpoint=None)
+    if cfg is None:
+        cfg = _config_info(info['config']).get('cfg')
+    length = train_length(cfg) if cfg is not None else None
+    if length is None:
+        return dict(state='interrupted', detail='no schedule (train_cfg) in a dumped config',
+                    checkpoint=ckpt)
+    kind, total = length
+    m = CKPT_STEP_RE.search(osp.basename(ckpt)) if ckpt else None
+    done = [int(m.group(2))] if m and m.group(1) == kind else []
+    done += [int(r[kind]) for r in info['train'][-1:] if isinstance(r.get(kind), (int, float))]
+    reached = max(done, default=0)
+    if reached < total:
+        return dict(state='interrupted', detail=f'{kind} {reached}/{total}', checkpoint=ckpt)
+    if evaluated_after_training(info):
+        return dict(state='finished', detail='', checkpoint=ckpt)
+    return dict(state='trained', detail='no evaluation after training', checkpoint=ckpt)
 
 
 def _config_info(path: Optional[str]) -> Dict:
@@ -569,6 +628,38 @@ def summarize(work_dirs: Sequence[str], select: str = 'last', published: bool = 
     return dict(rows=rows, infos=infos, skipped=skipped)
 
 
+def add_report_arguments(p, per: str) -> None:
+    """The output and cost options of summarize.py and compare.py (``per``: 'row' or 'arm')."""
+    p.add_argument('--out-md', help='write the Markdown here (default: print it)')
+    p.add_argument('--out-csv', help=f'write a CSV here (one row per {per}'
+                                     + (' and metric)' if per == 'arm' else ')'))
+    p.add_argument('--plots', metavar='DIR', help='write the plots into DIR')
+    p.add_argument('--complexity', action='store_true',
+                   help=f'params/FLOPs per {per}, of its dumped config '
+                        '(attn_plugins.analysis.complexity)')
+    p.add_argument('--shape', type=int, nargs='+', help='input H [W] for --complexity '
+                                                       '(default 224 / 800×1333 / 512×1024)')
+    p.add_argument('--benchmark', nargs='+', default=[], metavar='JSON',
+                   help='config-mode benchmark JSONs (tools/analysis/benchmark.py --config): '
+                        f'speed per {per}, matched by config name')
+
+
+def shape_argument(args):
+    """``--shape H [W]`` as ``(H, W)``, or ``None``."""
+    return (args.shape[0], args.shape[-1]) if args.shape else None
+
+
+def write_markdown(md: str, path: Optional[str], prog: str) -> None:
+    """``md`` into ``path`` (reported), or printed when no path is given."""
+    if not path:
+        print(md)
+        return
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(md)
+    print(f'{prog}: Markdown -> {path}')
+
+
 def build_parser():
     import argparse
     p = argparse.ArgumentParser(
@@ -577,18 +668,9 @@ def build_parser():
                     'top-1/top-5, with params/FLOPs, speed and published numbers.',
         epilog=__doc__)
     p.add_argument('work_dirs', nargs='+', help='mmengine work dirs (training and/or test runs)')
-    p.add_argument('--out-md', help='write the Markdown table here (default: print it)')
-    p.add_argument('--out-csv', help='write a CSV here')
-    p.add_argument('--plots', metavar='DIR', help='write the plots into DIR')
+    add_report_arguments(p, 'row')
     p.add_argument('--published', action='store_true',
                    help='add the embedded published results of the same tasks')
-    p.add_argument('--complexity', action='store_true',
-                   help='params/FLOPs of each dumped config (attn_plugins.analysis.complexity)')
-    p.add_argument('--shape', type=int, nargs='+', help='input H [W] for --complexity '
-                                                       '(default 224 / 800×1333 / 512×1024)')
-    p.add_argument('--benchmark', nargs='+', default=[], metavar='JSON',
-                   help='config-mode benchmark JSONs (tools/analysis/benchmark.py --config): '
-                        'speed per row, matched by config name')
     p.add_argument('--select', choices=('last', 'best'), default='last',
                    help='which validation to report when there is no test run')
     return p
@@ -597,9 +679,7 @@ def build_parser():
 def main(argv=None) -> int:
     import sys
     args = build_parser().parse_args(argv)
-    shape = None
-    if args.shape:
-        shape = (args.shape[0], args.shape[-1])
+    shape = shape_argument(args)
     res = summarize(args.work_dirs, args.select, args.published, args.complexity, shape,
                     args.benchmark)
     if not res['infos']:  # nothing readable: one error line per work dir, no table
@@ -608,14 +688,7 @@ def main(argv=None) -> int:
         return 2
     for _, reason in res['skipped']:
         print(f'summarize: skipped: {reason}', file=sys.stderr)
-    md = to_markdown(res['rows'])
-    if args.out_md:
-        os.makedirs(osp.dirname(osp.abspath(args.out_md)), exist_ok=True)
-        with open(args.out_md, 'w') as f:
-            f.write(md)
-        print(f'summarize: Markdown -> {args.out_md}')
-    else:
-        print(md)
+    write_markdown(to_markdown(res['rows']), args.out_md, 'summarize')
     if args.out_csv:
         to_csv(res['rows'], args.out_csv)
         print(f'summarize: CSV -> {args.out_csv}')

@@ -3,8 +3,8 @@ under one sweep directory, run on this machine (in sequence or ``--jobs N`` at a
 to its share of the cores) or submitted to Slurm through ``tools/slurm_train.sh``; restartable, with
 a status report that reads each run's state from its work dir.
 
-The grid is configs × modules × ``--cfg-options`` variants × seeds. An *arm* is one (config, module,
-variant); each (arm, seed) is one run with its own work dir ``SWEEP/<arm>/seed<S>/``:
+The grid is configs × modules × ``--cfg-options`` variants × seeds. An *arm* is one (config,
+module, variant); each (arm, seed) is one run with its own work dir ``SWEEP/<arm>/seed<S>/``:
 
 - arm names: the config's file stem, ``+<module>`` when ``--modules`` swaps a module in (the module
   ``config`` keeps the config's own plugins and adds nothing to the name), ``+<variant>`` for a
@@ -45,7 +45,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .common import CKPT_STEP_RE, ToolError
+from .common import ToolError
 
 MANIFEST = 'sweep.json'
 RUN_RECORD = 'sweep_run.json'
@@ -103,9 +103,11 @@ def _setting(cfg) -> str:
         return 'det'
     if scope == 'mmseg':
         return 'seg'
-    from .checks import iter_datasets
     backbone = str(cfg.model.get('backbone', {}).get('type', ''))
-    types = [str(ds.get('type', '')) for _, ds in iter_datasets(cfg.get('train_dataloader'), '')]
+    types, ds = [], (cfg.get('train_dataloader') or {}).get('dataset')
+    while isinstance(ds, dict):  # the dataset and the wrappers around it (RepeatDataset, ...)
+        types.append(str(ds.get('type', '')))
+        ds = ds.get('dataset')
     return 'cifar' if 'CIFAR' in backbone or any('cifar' in t.lower() for t in types) else 'in1k'
 
 
@@ -285,16 +287,6 @@ class RunState:
     checkpoint: Optional[str] = None
 
 
-def _train_length(cfg) -> Optional[Tuple[str, int]]:
-    """``('epoch', N)`` or ``('iter', N)``: where the config's training ends."""
-    tc = cfg.get('train_cfg') or {}
-    if tc.get('type') == 'IterBasedTrainLoop' or tc.get('by_epoch') is False:
-        n = tc.get('max_iters')
-        return ('iter', int(n)) if n else None
-    n = tc.get('max_epochs')
-    return ('epoch', int(n)) if n else None
-
-
 _CFG_CACHE: Dict[str, Tuple[float, object]] = {}
 
 
@@ -312,18 +304,6 @@ def _dumped_config(path: Optional[str]):
     return cfg
 
 
-def _evaluated_after_training(info: Dict) -> bool:
-    """The latest run that trained ends its log with an evaluation, or a test run came later."""
-    trained = sorted({r['_run'] for r in info['train']})
-    if not trained:
-        return bool(info['test'])
-    last = trained[-1]
-    last_seq = max(r['_seq'] for r in info['train'] if r['_run'] == last)
-    if any(r['_run'] == last and r['_seq'] > last_seq for r in info['val']):
-        return True
-    return any(r['_run'] >= last for r in info['test'])
-
-
 def _last_error(path: str) -> str:
     """The tool's one error line (or the last line) of a run's output file."""
     try:
@@ -339,40 +319,21 @@ def _last_error(path: str) -> str:
 
 
 def work_dir_state(work_dir: str) -> RunState:
-    """What the work dir says about training (not about processes): finished / trained /
-    interrupted / pending."""
-    from ..analysis.summarize import extract_metrics, load_work_dir
-    if not osp.isdir(work_dir):
-        return RunState('pending')
+    """What the work dir says (:func:`attn_plugins.analysis.summarize.training_state`), not
+    what runs: finished / trained / interrupted, or pending (nothing written yet)."""
+    from ..analysis.summarize import extract_metrics, load_work_dir, training_state
     try:
         info = load_work_dir(work_dir)
-    except (OSError, ValueError):
-        info = None
-    ckpt = None
-    last = osp.join(work_dir, 'last_checkpoint')
-    if osp.isfile(last):
-        with open(last) as f:
-            ckpt = f.read().strip() or None
-    cfg = _dumped_config(info['config'] if info else None)
-    length = _train_length(cfg) if cfg is not None else None
-    final = False
-    if ckpt and length:
-        m = CKPT_STEP_RE.search(osp.basename(ckpt))
-        final = bool(m) and m.group(1) == length[0] and int(m.group(2)) >= length[1]
-    if info is None:
-        return RunState('interrupted' if ckpt else 'pending', checkpoint=ckpt)
-    if final and _evaluated_after_training(info):
+    except (OSError, ValueError):  # no logs yet
+        last = osp.join(work_dir, 'last_checkpoint')
+        return RunState('interrupted', 'no logs', checkpoint=None) if osp.isfile(last) \
+            else RunState('pending')
+    st = training_state(info, _dumped_config(info['config']))
+    metrics = None
+    if st['state'] == 'finished':
         rec = (info['test'] or info['val'])[-1]
         metrics = next(iter(extract_metrics(rec).values()), {})
-        return RunState('finished', metrics=metrics, checkpoint=ckpt)
-    if final:
-        return RunState('trained', 'final checkpoint, no final evaluation', checkpoint=ckpt)
-    detail = ''
-    if info['train'] and length:
-        rec = info['train'][-1]
-        done = rec.get(length[0], rec.get('step'))
-        detail = f'{length[0]} {done}/{length[1]}'
-    return RunState('interrupted', detail, checkpoint=ckpt)
+    return RunState(st['state'], st['detail'], metrics=metrics, checkpoint=st['checkpoint'])
 
 
 def _pid_alive(pid: int, work_dir: str) -> bool:
@@ -671,9 +632,6 @@ class SlurmLauncher:
             return int(ex.get('returncode', -1))
         return -1  # gone without an exit code: cancelled, time limit, node failure
 
-    def stop(self, active: Sequence[Launch], grace_s: float = 0.) -> None:
-        """Leaving a Slurm sweep does not cancel its jobs (scancel them by name if wanted)."""
-
 
 # ==============================================================================================
 # the sweep loop
@@ -684,7 +642,7 @@ class Progress:
         self.durations: List[float] = []
         self.last = None
 
-    def line(self, done: int, running: List[Launch], left: int) -> str:
+    def line(self, done: int, running: List[Launch], left: int, queued: int = 0) -> str:
         now = time.time()
         eta = ''
         if self.durations:
@@ -692,13 +650,14 @@ class Progress:
             rest = sum(max(mean - (now - a.started), 0.) for a in running) + left * mean
             eta = (f'; ETA {_fmt_s(rest / self.jobs)} (mean {_fmt_s(mean)} a run from '
                    f'{len(self.durations)} finished)')
-        return (f'[sweep] {done}/{self.total} done, {len(running)} running, {left} left'
-                f'{eta}')
+        waiting = f', {queued} queued' if queued else ''
+        return (f'[sweep] {done}/{self.total} done, {len(running) - queued} running{waiting}, '
+                f'{left} left{eta}')
 
-    def show(self, done: int, running: List[Launch], left: int, force: bool = False) -> None:
-        key = (done, len(running), left)
-        if force or key != self.last:
-            self.out(self.line(done, running, left))
+    def show(self, done: int, running: List[Launch], left: int, queued: int = 0) -> None:
+        key = (done, len(running), left, queued)
+        if key != self.last:
+            self.out(self.line(done, running, left, queued))
             self.last = key
 
 
@@ -712,7 +671,10 @@ def _action(state: RunState) -> Optional[str]:
 
 def _describe(state: RunState) -> str:
     if state.state == 'finished' and state.metrics:
-        shown = [(k, v) for k, v in state.metrics.items() if v is not None][:3]
+        from ..analysis.summarize import COLUMNS, TASKS
+        order = [c for t in TASKS for c in COLUMNS[t]]  # the primary metric first
+        shown = sorted(((k, v) for k, v in state.metrics.items() if v is not None),
+                       key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))[:3]
         return ', '.join(f'{k} {v:.2f}' for k, v in shown)
     return state.detail
 
@@ -728,6 +690,7 @@ def execute(sweep_dir: str, runs: List[Run], launcher, out=print, poll_s: float 
     states = {r.work_dir: run_state(r.abs_work_dir(sweep_dir), launcher.queue if slurm else None)
               for r in runs}
     tried = set()
+    spent: Dict[str, float] = {}  # seconds of this call's launches per run (train + test)
     queue: List[Tuple[Run, str]] = []
     active: List[Launch] = []
     for r in runs:
@@ -766,9 +729,13 @@ def execute(sweep_dir: str, runs: List[Run], launcher, out=print, poll_s: float 
             out(f'[sweep] {verb} {run.work_dir} ({where})')
             active.append(a)
 
+    def queued() -> int:  # Slurm jobs still waiting for resources
+        return sum(1 for a in active if slurm and (launcher.queue or {}).get(a.launch) ==
+                   'PENDING')
+
     try:
         launch_more()
-        progress.show(done, active, len(queue))
+        progress.show(done, active, len(queue), queued())
         if not launcher.waits:
             out(f'[sweep] {len(active)} jobs submitted or queued; follow them with '
                 f'tools/sweep.py --status {sweep_dir}')
@@ -784,7 +751,8 @@ def execute(sweep_dir: str, runs: List[Run], launcher, out=print, poll_s: float 
                 active.remove(a)
                 st = run_state(a.run.abs_work_dir(sweep_dir), launcher.queue if slurm else None)
                 states[a.run.work_dir] = st
-                took = time.time() - a.started
+                took = spent.get(a.run.work_dir, 0.) + time.time() - a.started
+                spent[a.run.work_dir] = took
                 if st.state == 'finished':
                     done += 1
                     if not a.external:
@@ -799,8 +767,12 @@ def execute(sweep_dir: str, runs: List[Run], launcher, out=print, poll_s: float 
                 failed.append(a.run)
                 out(f'[sweep] {st.state}: {a.run.work_dir} (exit {rc}) {st.detail}')
             launch_more()
-            progress.show(done, active, len(queue))
+            progress.show(done, active, len(queue), queued())
     except KeyboardInterrupt:
+        if slurm:
+            out(f'[sweep] leaving: the submitted jobs keep running (scancel stops them); '
+                f'tools/sweep.py --status {sweep_dir}')
+            return 130
         out('[sweep] stopping: interrupting the running runs (they resume on the next start)')
         launcher.stop(active)
         left = len(runs) - done
@@ -931,7 +903,8 @@ def _sweep(argv: Sequence[str], ctx) -> None:
             with open(path, 'w') as f:
                 f.write(text)
     arms = len({r.arm for r in runs})
-    print(f'[sweep] {sweep_dir}: {len(runs)} runs ({arms} arms x {len(args.seeds)} seeds), '
+    print(f'[sweep] {sweep_dir}: {len(runs)} runs ({arms} arm{"s" * (arms > 1)} x '
+          f'{len(args.seeds)} seed{"s" * (len(args.seeds) > 1)}), '
           f'launcher {launcher.name}' + (f', {args.jobs} at a time' if args.launcher == 'none'
                                          else ''), flush=True)
     poll = args.poll if args.poll is not None else (30. if args.launcher == 'slurm' else 1.)

@@ -100,6 +100,10 @@ def test_verdicts_follow_the_interval():
     one = paired_difference({0: 75.0, 1: 80.0}, {0: 70.0, 2: 60.0})
     assert one['n'] == 1 and one['diff'] == 5.0 and one['ci_low'] is None
     assert one['verdict'] == 'no difference shown'
+    # pairs that all differ by the same amount (up to float rounding): no spread, no claim
+    same = paired_difference({0: 1.4, 1: 2.0}, {0: 2.0, 1: 2.6})
+    assert same['diff'] == pytest.approx(-0.6) and same['ci_low'] is None and same['p'] is None
+    assert same['verdict'] == 'no difference shown' and 'same amount' in same['note']
     # other levels: a 99% interval is wider than the 95% one and still matches scipy
     a = {s: v + g for s, (v, g) in enumerate(zip(BASE, GAIN))}
     r99 = paired_difference(a, base, level=0.99)
@@ -226,11 +230,17 @@ def test_bad_input_is_one_line(case, message, tmp_path, fake_work_dir, capsys):
         assert 'train_cfg.max_epochs (2 vs 3)' in lines[0]
 
 
-def test_work_dir_without_metrics_is_skipped_with_a_note(tmp_path, fake_work_dir, capsys):
-    base = _arm(fake_work_dir, tmp_path / 'plain', BASE[:3])
+def test_unfinished_work_dirs_are_skipped_with_a_note(tmp_path, fake_work_dir, capsys):
+    base = _arm(fake_work_dir, tmp_path / 'plain', BASE[:4])
     se = _arm(fake_work_dir, tmp_path / 'se', ARM[:2], plugins=SE)
-    fake_work_dir(osp.join(se, 'seed2'), seed=2, plugins=SE, done_epochs=1)  # interrupted
+    fake_work_dir(osp.join(se, 'seed2'), seed=2, plugins=SE, done_epochs=1)  # no metrics
+    # interrupted after a validation of an earlier epoch: that is not the run's result
+    fake_work_dir(osp.join(se, 'seed3'), seed=3, plugins=SE, epochs=4, done_epochs=2,
+                  val={'accuracy/top1': 99.0})
     rc, out, err = _main(['--arm', f'plain={base}', '--arm', f'se={se}'], capsys)
     assert rc == 0
-    assert f'compare: note: se: skipped {osp.join(se, "seed2")}: no metrics yet' in err
-    assert '| se | SE | 0,1 |' in out
+    assert (f'compare: note: se: skipped {osp.join(se, "seed2")}: not finished (interrupted, '
+            'epoch 1/2)') in err
+    assert (f'compare: note: se: skipped {osp.join(se, "seed3")}: not finished (interrupted, '
+            'epoch 2/4)') in err
+    assert '| se | SE | 0,1 |' in out and '99.00' not in out

@@ -92,3 +92,31 @@ def run_sweep(args, timeout=900, env=None, **kw):
 @pytest.fixture(scope='session')
 def sweep_tool():
     return run_sweep
+
+
+@pytest.fixture(scope='session')
+def slurm_cluster(tmp_path_factory):
+    """A real single-node Slurm started by tools/ci/slurm.sh in a scratch dir (munge, slurmctld,
+    slurmd; stopped at the end): ``dict(env=..., partition=...)`` with ``SLURM_CONF`` in ``env``.
+    Skipped, with the script's reason, where it cannot be started (not installed, not root, ...)."""
+    script = osp.join(REPO, 'tools', 'ci', 'slurm.sh')
+    scratch = str(tmp_path_factory.mktemp('slurm'))
+    env = dict(os.environ, PARTITION='debug')
+    try:
+        up = subprocess.run(['bash', script, 'up', scratch], capture_output=True, text=True,
+                            timeout=180, env=env)
+    except subprocess.TimeoutExpired:
+        up = None
+    if up is None or up.returncode != 0:
+        reason = 'timed out' if up is None else \
+            ((up.stderr.strip() or up.stdout.strip()).splitlines() or ['?'])[-1]
+        subprocess.run(['bash', script, 'down', scratch], capture_output=True, timeout=120)
+        print(f'\nSlurm cannot be started here: {reason}')
+        pytest.skip(f'Slurm cannot be started here: {reason}')
+    conf = up.stdout.strip().splitlines()[-1]
+    assert conf.startswith('SLURM_CONF='), up.stdout
+    try:
+        yield dict(env=dict(SLURM_CONF=conf.split('=', 1)[1]), partition='debug',
+                   scratch=scratch)
+    finally:
+        subprocess.run(['bash', script, 'down', scratch], capture_output=True, timeout=120)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
-"""Does module X help? Arms of a sweep (or work dirs grouped with --arm) compared over seeds: per arm
-and metric n / mean / std, per arm the paired difference to the baseline with its 95% t interval,
-the paired t-test's p and a verdict ("better", "worse", "no difference shown").
+"""Does module X help? Arms of a sweep (or work dirs grouped with --arm) compared over seeds: per
+arm and metric n / mean / std, per arm the paired difference to the baseline with its 95% t
+interval, the paired t-test's p and a verdict ("better", "worse", "no difference shown").
 
     python tools/analysis/compare.py SWEEP_DIR [SWEEP_DIR ...] [--arm NAME=DIR ...]
         [--baseline ARM] [--level 0.95] [--out-md T.md] [--out-csv T.csv] [--out-json T.json]

@@ -2,7 +2,7 @@
 # A real single-node Slurm (munge + slurmctld + slurmd from Debian's packages) for the tests.
 #
 #   bash tools/ci/slurm.sh install     apt-get install slurm-wlm munge (root; nothing if present)
-#   bash tools/ci/slurm.sh up [DIR]    start it: munged (unless a munge daemon already answers),
+#   bash tools/ci/slurm.sh up [DIR]    start it (installed before): munged (unless one answers),
 #                                      slurmctld and slurmd with DIR/slurm.conf; waits until the
 #                                      node is idle; the last line is SLURM_CONF=DIR/slurm.conf
 #   bash tools/ci/slurm.sh down [DIR]  stop what `up` started (by the pids it recorded in DIR)
@@ -95,7 +95,8 @@ CONF
 node_state() { SLURM_CONF="$DIR/slurm.conf" sinfo -h -N -o %T 2>/dev/null | head -n1; }
 
 up() {
-  install || exit 3
+  command -v slurmctld >/dev/null && command -v slurmd >/dev/null && command -v munged >/dev/null \
+    || fail "slurm-wlm/munge are not installed (as root: bash $0 install)"
   [ "$(id -u)" = 0 ] || fail "the daemons run as root in this set-up and this is not root"
   mkdir -p "$DIR" || fail "cannot create $DIR"
   if alive "$(pid_of "$DIR/slurmctld.pid")" && alive "$(pid_of "$DIR/slurmd.pid")"; then
