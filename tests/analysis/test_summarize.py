@@ -215,3 +215,15 @@ def test_a_bad_work_dir_is_skipped_and_the_rest_reported(tmp_path, fake_work_dir
     rc = _tool().main([str(tmp_path / 'missing'), str(empty)])
     err = capsys.readouterr().err.splitlines()
     assert rc == 2 and len(err) == 2 and all(ln.startswith('summarize: error:') for ln in err)
+
+
+def test_seed_from_the_config_else_from_the_log(tmp_path, fake_work_dir):
+    from attn_plugins.analysis.summarize import summarize
+    wd = fake_work_dir(tmp_path / 'a', seed=3, val={'accuracy/top1': 50.})
+    assert summarize([wd])['rows'][0]['seed'] == 3
+    # randomness.seed unset: the seed the Runner drew and logged in its environment block
+    wd = fake_work_dir(tmp_path / 'b', seed=None, val={'accuracy/top1': 50.})
+    (tmp_path / 'b' / '20260101_000000' / '20260101_000000.log').write_text(
+        'Runtime environment:\n    cudnn_benchmark: False\n    seed: 1234\n    Distributed '
+        'launcher: none\n')
+    assert summarize([wd])['rows'][0]['seed'] == 1234

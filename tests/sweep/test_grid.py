@@ -143,3 +143,23 @@ def test_core_groups():
     assert core_groups(2, [0, 1]) == [[0], [1]]
     assert core_groups(2, [0, 1, 2, 3, 4]) == [[0, 1, 2], [3, 4]]
     assert core_groups(3, [4, 5]) == [[4], [5], [4]]  # more jobs than cores: shared
+
+
+def test_a_drawn_seed_is_written_into_the_config():
+    """tools/train.py without randomness.seed: the seed mmengine would draw is drawn up front and
+    put into the config the Runner dumps (so the work dir repeats the run); a given seed, and a
+    resumed run (mmengine takes the checkpoint's seed), are left alone."""
+    from mmengine.config import Config
+
+    from attn_plugins.runtime.config import record_seed
+    cfg = Config(dict(randomness=dict(seed=None, deterministic=False)))
+    (note,) = record_seed(cfg)
+    seed = cfg.randomness.seed
+    assert isinstance(seed, int) and cfg.randomness.deterministic is False
+    assert f'drew seed {seed}' in note and f'randomness.seed={seed}' in note
+    cfg = Config(dict())  # no randomness at all: mmengine's default is seed=None
+    assert record_seed(cfg) and isinstance(cfg.randomness.seed, int)
+    cfg = Config(dict(randomness=dict(seed=7)))
+    assert record_seed(cfg) == [] and cfg.randomness.seed == 7
+    cfg = Config(dict(resume=True, randomness=dict(seed=None)))
+    assert record_seed(cfg) == [] and cfg.randomness.seed is None
