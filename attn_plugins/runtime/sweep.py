@@ -524,8 +524,8 @@ class LocalLauncher:
         return rc
 
     def stop(self, active: Sequence[Launch], grace_s: float = 120.) -> None:
-        """Ctrl-C for every process this sweep started (they save nothing half-written: the
-        next start resumes them from their last checkpoint), SIGKILL after ``grace_s``."""
+        """Ctrl-C for every process this sweep started (tools/train.py stops with exit code 130;
+        the next start resumes it from its last checkpoint), SIGKILL after ``grace_s``."""
         own = [a for a in active if a.proc is not None]
         for a in own:
             try:
