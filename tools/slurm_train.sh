@@ -2,32 +2,11 @@
 # Training on a slurm cluster: one task per GPU, launched by srun.
 #   [GPUS=8] [GPUS_PER_NODE=8] [CPUS_PER_TASK=5] [SRUN_ARGS=...] \
 #       bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py args]
-# PYTHON selects the interpreter (default: python).
-set -x
+# GPUS_PER_NODE=0 asks for no GPUs (CPU nodes); PYTHON selects the interpreter (default: the
+# repository's .venv/bin/python, else python). The srun itself is tools/slurm_run.sh's.
 if [ $# -lt 4 ]; then
     echo "usage: bash $0 PARTITION JOB_NAME CONFIG WORK_DIR [train.py args]" >&2
     exit 2
 fi
-PARTITION=$1
-JOB_NAME=$2
-CONFIG=$3
-WORK_DIR=$4
-GPUS=${GPUS:-8}
-GPUS_PER_NODE=${GPUS_PER_NODE:-8}
-CPUS_PER_TASK=${CPUS_PER_TASK:-5}
-SRUN_ARGS=${SRUN_ARGS:-""}
-PYTHON=${PYTHON:-python}
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-
-# SRUN_ARGS is split into words on purpose (several srun options in one variable).
-# shellcheck disable=SC2086
-PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
-srun -p "${PARTITION}" \
-    --job-name="${JOB_NAME}" \
-    --gres=gpu:"${GPUS_PER_NODE}" \
-    --ntasks="${GPUS}" \
-    --ntasks-per-node="${GPUS_PER_NODE}" \
-    --cpus-per-task="${CPUS_PER_TASK}" \
-    --kill-on-bad-exit=1 \
-    ${SRUN_ARGS} \
-    "$PYTHON" -u "$ROOT/tools/train.py" "${CONFIG}" --work-dir="${WORK_DIR}" --launcher="slurm" "${@:5}"
+exec bash "$(dirname "$0")/slurm_run.sh" "$1" "$2" tools/train.py "$3" --work-dir="$4" \
+    --launcher="slurm" "${@:5}"

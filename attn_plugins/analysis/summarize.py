@@ -15,7 +15,9 @@ What is read from each work dir (the layout mmengine's ``Runner`` writes):
   :mod:`attn_plugins.analysis.complexity`.
 
 Units: COCO AP (mmdet logs fractions) ×100 in %; mIoU/mAcc/aAcc (mmseg) and top-1/top-5
-(mmpretrain) are already %. Params in M (1e6), FLOPs = multiply-accumulates in G (1e9).
+(mmpretrain) are already %. pycocotools reports -1 for a metric it cannot compute (APs when the
+ground truth has no small objects, ...): that is read as undefined (``None``), shown as "n/a" and
+never used as a number. Params in M (1e6), FLOPs = multiply-accumulates in G (1e9).
 
 Every row is labelled: "measured here" (our work dirs) or "published: <source>" (the embedded
 :data:`PUBLISHED` table, numbers taken from ``/work/shared/reference`` with their original
@@ -25,7 +27,8 @@ import csv
 import json
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence
+import re
+from typing import Dict, List, Optional, Sequence, Tuple
 
 TASKS = ('classification', 'detection', 'segmentation')
 
@@ -46,6 +49,7 @@ METRIC_KEYS = {
     'mIoU': ('segmentation', 'mIoU', 1.), 'mAcc': ('segmentation', 'mAcc', 1.),
     'aAcc': ('segmentation', 'aAcc', 1.),
 }
+COCO_UNDEFINED = -1.  # pycocotools' value of a metric without ground truth (e.g. no small objects)
 PRIMARY = {'classification': 'top-1', 'detection': 'AP', 'segmentation': 'mIoU'}
 COLUMNS = {t: [col for _, (task, col, _) in METRIC_KEYS.items() if task == t] for t in TASKS}
 
@@ -149,7 +153,9 @@ def read_json_lines(path: str) -> List[Dict]:
         text = f.read()
     try:
         obj = json.loads(text)
-        return [obj] if isinstance(obj, dict) else list(obj)
+        if isinstance(obj, dict):
+            return [obj]
+        return [r for r in obj if isinstance(r, dict)] if isinstance(obj, list) else []
     except json.JSONDecodeError:
         pass
     out = []
@@ -157,9 +163,11 @@ def read_json_lines(path: str) -> List[Dict]:
         line = line.strip()
         if line:
             try:
-                out.append(json.loads(line))
+                rec = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line cut by a killed run
+            if isinstance(rec, dict):
+                out.append(rec)
     return out
 
 
@@ -167,8 +175,9 @@ def _is_timestamp(name: str) -> bool:
     return len(name) == 15 and name[8] == '_' and name.replace('_', '').isdigit()
 
 
-def extract_metrics(record: Dict) -> Dict[str, Dict[str, float]]:
-    """``{task: {column: value in %}}`` of the known metric keys in ``record``."""
+def extract_metrics(record: Dict) -> Dict[str, Dict[str, Optional[float]]]:
+    """``{task: {column: value in %}}`` of the known metric keys in ``record``; a COCO metric
+    pycocotools could not compute (its -1) is ``None``."""
     out: Dict[str, Dict[str, float]] = {}
     for key, value in record.items():
         # mmengine may prefix with the dataset name (e.g. 'coco/bbox_mAP') or the evaluator
@@ -180,6 +189,9 @@ def extract_metrics(record: Dict) -> Dict[str, Dict[str, float]]:
         if spec is None or not isinstance(value, (int, float)):
             continue
         task, col, scale = spec
+        if key.startswith('coco/') and value == COCO_UNDEFINED:
+            out.setdefault(task, {})[col] = None
+            continue
         out.setdefault(task, {})[col] = round(float(value) * scale, 6)
     return out
 
@@ -201,9 +213,9 @@ def load_work_dir(work_dir: str) -> Dict:
         if log is None and not osp.isfile(test_dump):
             continue
         info['runs'].append(ts)
-        if log:
-            for rec in read_json_lines(log):
-                rec = dict(rec, _run=ts)
+        if log:  # _seq: the record's place in its log (what came after what)
+            for seq, rec in enumerate(read_json_lines(log)):
+                rec = dict(rec, _run=ts, _seq=seq)
                 if extract_metrics(rec):
                     info['val'].append(rec)
                 elif 'loss' in rec or any(k.startswith('loss') for k in rec):
@@ -222,6 +234,65 @@ def load_work_dir(work_dir: str) -> Dict:
         raise FileNotFoundError(f'{work_dir}: no mmengine logs (<timestamp>/vis_data/<timestamp>'
                                 f'.json or scalars.json, or <timestamp>/<timestamp>.json)')
     return info
+
+
+def train_length(cfg) -> Optional[Tuple[str, int]]:
+    """``('epoch', N)`` or ``('iter', N)``: where the config's training loop ends."""
+    tc = cfg.get('train_cfg') or {}
+    if tc.get('type') == 'IterBasedTrainLoop' or tc.get('by_epoch') is False:
+        n = tc.get('max_iters')
+        return ('iter', int(n)) if n else None
+    n = tc.get('max_epochs')
+    return ('epoch', int(n)) if n else None
+
+
+def evaluated_after_training(info: Dict) -> bool:
+    """The latest run that trained ends its log with an evaluation, or a test run came later.
+    Without training records (a logging interval longer than the schedule, or test runs only)
+    any evaluation counts."""
+    trained = sorted({r['_run'] for r in info['train']})
+    if not trained:
+        return bool(info['val'] or info['test'])
+    last = trained[-1]
+    last_seq = max(r['_seq'] for r in info['train'] if r['_run'] == last)
+    if any(r['_run'] == last and r['_seq'] > last_seq for r in info['val']):
+        return True
+    return any(r['_run'] >= last for r in info['test'])
+
+
+def training_state(info: Dict, cfg=None) -> Dict:
+    """How far the work dir's training got: ``state`` 'finished' (trained to the end of its
+    schedule, then evaluated), 'trained' (to the end, no evaluation after it) or 'interrupted'
+    (not to the end; an earlier validation does not count), with ``detail`` and ``checkpoint``
+    (``last_checkpoint``'s path). The end is known from the dumped config (``cfg``, read when not
+    given): ``last_checkpoint`` names the final epoch/iteration, or the last training record
+    reached it. A work dir of test runs only is 'finished'."""
+    from ..runtime.common import CKPT_STEP_RE
+    ckpt = None
+    last = osp.join(info['work_dir'], 'last_checkpoint')
+    if osp.isfile(last):
+        with open(last) as f:
+            ckpt = f.read().strip() or None
+    if not info['train'] and not ckpt:
+        state = 'finished' if info['test'] else 'interrupted'
+        return dict(state=state, detail='' if info['test'] else 'no training records',
+                    checkpoint=None)
+    if cfg is None:
+        cfg = _config_info(info['config']).get('cfg')
+    length = train_length(cfg) if cfg is not None else None
+    if length is None:
+        return dict(state='interrupted', detail='no schedule (train_cfg) in a dumped config',
+                    checkpoint=ckpt)
+    kind, total = length
+    m = CKPT_STEP_RE.search(osp.basename(ckpt)) if ckpt else None
+    done = [int(m.group(2))] if m and m.group(1) == kind else []
+    done += [int(r[kind]) for r in info['train'][-1:] if isinstance(r.get(kind), (int, float))]
+    reached = max(done, default=0)
+    if reached < total:
+        return dict(state='interrupted', detail=f'{kind} {reached}/{total}', checkpoint=ckpt)
+    if evaluated_after_training(info):
+        return dict(state='finished', detail='', checkpoint=ckpt)
+    return dict(state='trained', detail='no evaluation after training', checkpoint=ckpt)
 
 
 def _config_info(path: Optional[str]) -> Dict:
@@ -243,7 +314,26 @@ def _config_info(path: Optional[str]) -> Dict:
     if model.get('type') == 'ABNClassifier':
         types.append('ABN')
     return dict(scope=cfg.get('default_scope'), attention='+'.join(types) or 'none',
-                backbone=backbone.get('type'), model_type=model.get('type'), cfg=cfg)
+                backbone=backbone.get('type'), model_type=model.get('type'), cfg=cfg,
+                seed=(cfg.get('randomness') or {}).get('seed'))
+
+
+_SEED_LINE = re.compile(r'^\s*seed: (\d+)\s*$', re.M)
+
+
+def logged_seed(info: Dict) -> Optional[int]:
+    """The seed the Runner used, from its text log (``<ts>/<ts>.log``, "seed: N" in the runtime
+    environment block) of the first run that logged one: the record of a run whose config left
+    ``randomness.seed`` unset (mmengine then draws one; a resumed run takes the checkpoint's)."""
+    for ts in info['runs']:
+        path = osp.join(info['work_dir'], ts, f'{ts}.log')
+        if not osp.isfile(path):
+            continue
+        with open(path, errors='replace') as f:
+            m = _SEED_LINE.search(f.read(200_000))
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def _complexity(cfg, shape=None) -> Dict:
@@ -283,8 +373,11 @@ def _primary(task: str, rec: Dict) -> Optional[float]:
 
 
 def make_row(info: Dict, select: str = 'last', complexity: bool = False, shape=None,
-             speeds: Optional[Dict] = None) -> Dict:
-    cfg_info = _config_info(info['config'])
+             speeds: Optional[Dict] = None, cfg_info: Optional[Dict] = None) -> Dict:
+    """The table row of one work dir (``info`` from :func:`load_work_dir`; ``cfg_info`` from
+    :func:`_config_info` of its dumped config, read here when not given)."""
+    if cfg_info is None:
+        cfg_info = _config_info(info['config'])
     name = osp.splitext(osp.basename(info['config']))[0] if info['config'] else \
         osp.basename(osp.normpath(info['work_dir']))
     if name == 'config':  # only vis_data/config.py was found
@@ -296,13 +389,17 @@ def make_row(info: Dict, select: str = 'last', complexity: bool = False, shape=N
     elif info['val']:
         if select == 'best':
             task = next(iter(extract_metrics(info['val'][-1])))
-            rec = max(info['val'], key=lambda r: _primary(task, r) or float('-inf'))
+            rec = max(info['val'], key=lambda r: float('-inf') if _primary(task, r) is None
+                      else _primary(task, r))
             split = 'val, best'
         else:
             rec, split = info['val'][-1], 'val, last'
     else:
         rec, split = None, 'no evaluation'
     row['split'] = split
+    row['seed'] = cfg_info.get('seed')
+    if row['seed'] is None and cfg_info.get('cfg') is not None:
+        row['seed'] = logged_seed(info)
     if rec is not None:
         metrics = extract_metrics(rec)
         row['task'] = next(iter(metrics))
@@ -349,6 +446,16 @@ def _fmt(v, digits=2) -> str:
     return str(v)
 
 
+UNDEFINED_TEXT = 'n/a'  # a metric the evaluator could not compute (COCO's -1)
+
+
+def _fmt_metric(metrics: Dict, col: str, digits=2) -> str:
+    """'—' for a metric that was not measured, 'n/a' for one that is undefined (COCO's -1)."""
+    if col in metrics and metrics[col] is None:
+        return UNDEFINED_TEXT
+    return _fmt(metrics.get(col), digits)
+
+
 def _columns(task: str, rows: List[Dict]) -> List[str]:
     present = {c for r in rows for c in r.get('metrics', {})}
     cols = [c for c in COLUMNS[task] if c in present]
@@ -375,7 +482,7 @@ def to_markdown(rows: List[Dict]) -> str:
             if r.get('speed_overhead_pct') is not None:
                 speed += f' ({r["speed_overhead_pct"]:+.1f}%)'
             out.append(f'| {r["model"]} | {r.get("attention") or "—"} | '
-                       + ' | '.join(_fmt(m.get(c)) for c in cols)
+                       + ' | '.join(_fmt_metric(m, c) for c in cols)
                        + f' | {_fmt(r.get("params_M"))} | {_fmt(r.get("flops_G"), 3)} | {speed} '
                          f'| {r.get("split", "—")} | {r["source"]} |')
         out.append('')
@@ -383,7 +490,8 @@ def to_markdown(rows: List[Dict]) -> str:
              'tools/analysis/summarize.py); "published" rows are papers\' / model zoos\' numbers '
              'on the full datasets, often with older OpenMMLab versions — compare gains within a '
              'source, not absolute values across sources.',
-             'COCO AP: mmdet logs fractions, shown ×100. FLOPs: multiply-accumulates '
+             'COCO AP: mmdet logs fractions, shown ×100; n/a: pycocotools could not compute it '
+             '(its -1: no ground truth of that size). FLOPs: multiply-accumulates '
              '(mmengine.analysis), G = 1e9; params M = 1e6. speed: forward median of a benchmark '
              'JSON (config mode), overhead vs the plugin-free baseline in parentheses.']
     shapes = {tuple(r['complexity_shape']) for r in rows if r.get('complexity_shape')}
@@ -398,7 +506,8 @@ def to_markdown(rows: List[Dict]) -> str:
 def to_csv(rows: List[Dict], path: str) -> str:
     metric_cols = [c for t in TASKS for c in COLUMNS[t]
                    if any(c in r.get('metrics', {}) for r in rows)]
-    fields = ['model', 'task', 'attention', 'source', 'split', 'step', 'work_dir'] + metric_cols \
+    fields = ['model', 'task', 'attention', 'source', 'split', 'step', 'seed', 'work_dir'] \
+        + metric_cols \
         + ['params_M', 'flops_G', 'speed_ms', 'speed_overhead_pct', 'final_loss', 'iters',
            'epochs']
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
@@ -406,8 +515,10 @@ def to_csv(rows: List[Dict], path: str) -> str:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction='ignore')
         w.writeheader()
         for r in rows:
+            m = r.get('metrics', {})
             w.writerow({**{k: r.get(k, '') for k in fields},
-                        **{c: r.get('metrics', {}).get(c, '') for c in metric_cols}})
+                        **{c: UNDEFINED_TEXT if c in m and m[c] is None else m.get(c, '')
+                           for c in metric_cols}})
     return path
 
 
@@ -419,7 +530,8 @@ def make_plots(rows: List[Dict], infos: List[Dict], out_dir: str) -> List[str]:
     os.makedirs(out_dir, exist_ok=True)
     written = []
     for task in TASKS:
-        trows = [r for r in rows if r.get('task') == task and PRIMARY[task] in r.get('metrics', {})]
+        trows = [r for r in rows if r.get('task') == task
+                 and r.get('metrics', {}).get(PRIMARY[task]) is not None]
         for key, label in (('params_M', 'parameters (M)'), ('flops_G', 'FLOPs (G, MACs)')):
             pts = [r for r in trows if r.get(key) is not None]
             if not pts:
@@ -458,7 +570,8 @@ def make_plots(rows: List[Dict], infos: List[Dict], out_dir: str) -> List[str]:
             if info['val']:
                 metrics = extract_metrics(info['val'][-1])
                 task = next(iter(metrics))
-                ys = [_primary(task, r) for r in info['val']]
+                ys = [float('nan') if _primary(task, r) is None else _primary(task, r)
+                      for r in info['val']]
                 xs = [r.get('step', i + 1) for i, r in enumerate(info['val'])]
                 ax2.plot(xs, ys, marker='o', label=f'{name} ({PRIMARY[task]})',
                          color=f'C{k % 10}')
@@ -480,11 +593,31 @@ def make_plots(rows: List[Dict], infos: List[Dict], out_dir: str) -> List[str]:
     return written
 
 
+def read_work_dir(work_dir: str) -> Dict:
+    """:func:`load_work_dir`, with what makes a work dir unreadable (it does not exist, has no
+    logs, a file cannot be read) raised as ``ValueError`` with one line that names it."""
+    try:
+        return load_work_dir(work_dir)
+    except FileNotFoundError as e:
+        raise ValueError(str(e)) from e
+    except (OSError, ValueError) as e:
+        raise ValueError(f'{work_dir}: cannot read its logs ({type(e).__name__}: {e})') from e
+
+
 def summarize(work_dirs: Sequence[str], select: str = 'last', published: bool = False,
               complexity: bool = False, shape=None, benchmarks: Sequence[str] = ()) -> Dict:
-    infos = [load_work_dir(w) for w in work_dirs]
+    """Rows of the readable work dirs; ``skipped`` lists ``(work_dir, reason)`` of the others (a
+    bad work dir never takes the table of the rest down with it)."""
+    infos, rows, skipped = [], [], []
     speeds = _benchmark_speeds(benchmarks)
-    rows = [make_row(i, select, complexity, shape, speeds) for i in infos]
+    for w in work_dirs:
+        try:
+            info = read_work_dir(w)
+            rows.append(make_row(info, select, complexity, shape, speeds))
+        except ValueError as e:
+            skipped.append((w, str(e)))
+            continue
+        infos.append(info)
     names = [r['model'] for r in rows]
     for r in rows:  # the same config in several work dirs: tell the rows apart
         if names.count(r['model']) > 1:
@@ -492,7 +625,39 @@ def summarize(work_dirs: Sequence[str], select: str = 'last', published: bool = 
     if published:
         tasks = sorted({r['task'] for r in rows}) or None
         rows += published_rows(tasks)
-    return dict(rows=rows, infos=infos)
+    return dict(rows=rows, infos=infos, skipped=skipped)
+
+
+def add_report_arguments(p, per: str) -> None:
+    """The output and cost options of summarize.py and compare.py (``per``: 'row' or 'arm')."""
+    p.add_argument('--out-md', help='write the Markdown here (default: print it)')
+    p.add_argument('--out-csv', help=f'write a CSV here (one row per {per}'
+                                     + (' and metric)' if per == 'arm' else ')'))
+    p.add_argument('--plots', metavar='DIR', help='write the plots into DIR')
+    p.add_argument('--complexity', action='store_true',
+                   help=f'params/FLOPs per {per}, of its dumped config '
+                        '(attn_plugins.analysis.complexity)')
+    p.add_argument('--shape', type=int, nargs='+', help='input H [W] for --complexity '
+                                                       '(default 224 / 800×1333 / 512×1024)')
+    p.add_argument('--benchmark', nargs='+', default=[], metavar='JSON',
+                   help='config-mode benchmark JSONs (tools/analysis/benchmark.py --config): '
+                        f'speed per {per}, matched by config name')
+
+
+def shape_argument(args):
+    """``--shape H [W]`` as ``(H, W)``, or ``None``."""
+    return (args.shape[0], args.shape[-1]) if args.shape else None
+
+
+def write_markdown(md: str, path: Optional[str], prog: str) -> None:
+    """``md`` into ``path`` (reported), or printed when no path is given."""
+    if not path:
+        print(md)
+        return
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(md)
+    print(f'{prog}: Markdown -> {path}')
 
 
 def build_parser():
@@ -503,18 +668,9 @@ def build_parser():
                     'top-1/top-5, with params/FLOPs, speed and published numbers.',
         epilog=__doc__)
     p.add_argument('work_dirs', nargs='+', help='mmengine work dirs (training and/or test runs)')
-    p.add_argument('--out-md', help='write the Markdown table here (default: print it)')
-    p.add_argument('--out-csv', help='write a CSV here')
-    p.add_argument('--plots', metavar='DIR', help='write the plots into DIR')
+    add_report_arguments(p, 'row')
     p.add_argument('--published', action='store_true',
                    help='add the embedded published results of the same tasks')
-    p.add_argument('--complexity', action='store_true',
-                   help='params/FLOPs of each dumped config (attn_plugins.analysis.complexity)')
-    p.add_argument('--shape', type=int, nargs='+', help='input H [W] for --complexity '
-                                                       '(default 224 / 800×1333 / 512×1024)')
-    p.add_argument('--benchmark', nargs='+', default=[], metavar='JSON',
-                   help='config-mode benchmark JSONs (tools/analysis/benchmark.py --config): '
-                        'speed per row, matched by config name')
     p.add_argument('--select', choices=('last', 'best'), default='last',
                    help='which validation to report when there is no test run')
     return p
@@ -523,23 +679,16 @@ def build_parser():
 def main(argv=None) -> int:
     import sys
     args = build_parser().parse_args(argv)
-    shape = None
-    if args.shape:
-        shape = (args.shape[0], args.shape[-1])
-    try:
-        res = summarize(args.work_dirs, args.select, args.published, args.complexity, shape,
-                        args.benchmark)
-    except FileNotFoundError as e:
-        print(f'summarize: {e}', file=sys.stderr)
+    shape = shape_argument(args)
+    res = summarize(args.work_dirs, args.select, args.published, args.complexity, shape,
+                    args.benchmark)
+    if not res['infos']:  # nothing readable: one error line per work dir, no table
+        for _, reason in res['skipped']:
+            print(f'summarize: error: {reason}', file=sys.stderr)
         return 2
-    md = to_markdown(res['rows'])
-    if args.out_md:
-        os.makedirs(osp.dirname(osp.abspath(args.out_md)), exist_ok=True)
-        with open(args.out_md, 'w') as f:
-            f.write(md)
-        print(f'summarize: Markdown -> {args.out_md}')
-    else:
-        print(md)
+    for _, reason in res['skipped']:
+        print(f'summarize: skipped: {reason}', file=sys.stderr)
+    write_markdown(to_markdown(res['rows']), args.out_md, 'summarize')
     if args.out_csv:
         to_csv(res['rows'], args.out_csv)
         print(f'summarize: CSV -> {args.out_csv}')

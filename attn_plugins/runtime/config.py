@@ -150,6 +150,21 @@ def relax_strict_pretrained(node) -> int:
     return count
 
 
+def record_seed(cfg) -> List[str]:
+    """Put the seed of a new run into its config, so the config the Runner dumps into the work dir
+    repeats the run. With ``randomness.seed`` unset mmengine draws one (``sync_random_seed``, the
+    same on every rank) and only logs it; draw it here the same way instead. Call it after the
+    process group is up. Resumed runs are left alone: mmengine takes the checkpoint's seed."""
+    randomness = cfg.get('randomness') or {}
+    if randomness.get('seed') is not None or cfg.get('resume'):
+        return []
+    from mmengine.dist import sync_random_seed
+    seed = int(sync_random_seed())
+    cfg.randomness = dict(randomness, seed=seed)
+    return [f'randomness.seed was not set: drew seed {seed} (recorded in the config dumped into '
+            f'the work dir; --cfg-options randomness.seed={seed} repeats the run)']
+
+
 def prepare_train_cfg(cfg, args) -> List[str]:
     """Apply the train arguments to ``cfg``; returns notes to report."""
     notes = []

@@ -8,7 +8,7 @@ from .checks import (check_checkpoint_matches, check_data, check_pretrained_back
                      guard_work_dir, needs_pretrained_check)
 from .common import REMOTE_CKPT_PREFIXES, ToolError
 from .config import (_cpu_amp_fallback, fix_dataloaders, load_config, prepare_train_cfg,
-                     resolve_work_dir, scope_of)
+                     record_seed, resolve_work_dir, scope_of)
 from .dist import _cleanup_dist, _report, init_distributed, rank0_decides
 from .errors import run_tool
 
@@ -40,6 +40,7 @@ def _train(argv: Sequence[str], ctx) -> None:
     ctx.cfg = cfg
     notes = prepare_train_cfg(cfg, args)
     init_distributed(cfg, args.launcher)
+    notes += record_seed(cfg)
     validate = cfg.get('val_cfg') is not None and cfg.get('val_dataloader') is not None
     fields = ['train_dataloader'] + (['val_dataloader'] if validate else [])
     check_data(cfg, fields)

@@ -177,3 +177,53 @@ def test_metric_keys_of_the_three_libraries():
         {'segmentation': {'mIoU': 79.09, 'aAcc': 96.0}}
     assert extract_metrics({'accuracy/top1': 76.55, 'accuracy/top5': 93.06}) == \
         {'classification': {'top-1': 76.55, 'top-5': 93.06}}
+
+
+def test_coco_undefined_metric_is_na_not_a_number(tmp_path, fake_work_dir, capsys):
+    """pycocotools' -1 (e.g. APs without small objects) is shown as n/a, never as -100."""
+    from attn_plugins.analysis.summarize import extract_metrics
+    assert extract_metrics({'coco/bbox_mAP': 0.5, 'coco/bbox_mAP_s': -1.0}) == \
+        {'detection': {'AP': 50.0, 'APs': None}}
+    wd = fake_work_dir(tmp_path / 'det', val={'coco/bbox_mAP': 0.5, 'coco/bbox_mAP_s': -1.0,
+                                              'coco/bbox_mAP_m': 0.4}, scope='mmdet')
+    out = tmp_path / 'out'
+    rc = _tool().main([wd, '--out-md', str(out / 't.md'), '--out-csv', str(out / 't.csv'),
+                       '--plots', str(out / 'plots')])
+    assert rc == 0, capsys.readouterr().err
+    md = (out / 't.md').read_text()
+    (line,) = [ln for ln in md.splitlines() if ln.startswith('| cfg |')]
+    assert '| 50.00 | n/a | 40.00 |' in line and '-100' not in md
+    (row,) = csv.DictReader((out / 't.csv').open())
+    assert (row['AP'], row['APs'], row['APm']) == ('50.0', 'n/a', '40.0')
+
+
+def test_a_bad_work_dir_is_skipped_and_the_rest_reported(tmp_path, fake_work_dir, capsys):
+    good = fake_work_dir(tmp_path / 'good', val={'accuracy/top1': 81.5})
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    garbage = fake_work_dir(tmp_path / 'garbage', val={'accuracy/top1': 1.})
+    (tmp_path / 'garbage' / '20260101_000000' / 'vis_data' / '20260101_000000.json').write_text(
+        '[1, 2, 3]')  # JSON, but no records: the row says "no evaluation", it does not crash
+    rc = _tool().main([str(tmp_path / 'missing'), str(empty), good, garbage])
+    out = capsys.readouterr()
+    assert rc == 0
+    skipped = [ln for ln in out.err.splitlines() if ln.startswith('summarize: skipped:')]
+    assert len(skipped) == 2 and 'does not exist' in skipped[0] and 'no mmengine logs' in \
+        skipped[1], out.err
+    assert '| cfg (good) | none | 81.50 |' in out.out and '| cfg (garbage) |' in out.out
+    # nothing readable: one error line per work dir, exit code 2
+    rc = _tool().main([str(tmp_path / 'missing'), str(empty)])
+    err = capsys.readouterr().err.splitlines()
+    assert rc == 2 and len(err) == 2 and all(ln.startswith('summarize: error:') for ln in err)
+
+
+def test_seed_from_the_config_else_from_the_log(tmp_path, fake_work_dir):
+    from attn_plugins.analysis.summarize import summarize
+    wd = fake_work_dir(tmp_path / 'a', seed=3, val={'accuracy/top1': 50.})
+    assert summarize([wd])['rows'][0]['seed'] == 3
+    # randomness.seed unset: the seed the Runner drew and logged in its environment block
+    wd = fake_work_dir(tmp_path / 'b', seed=None, val={'accuracy/top1': 50.})
+    (tmp_path / 'b' / '20260101_000000' / '20260101_000000.log').write_text(
+        'Runtime environment:\n    cudnn_benchmark: False\n    seed: 1234\n    Distributed '
+        'launcher: none\n')
+    assert summarize([wd])['rows'][0]['seed'] == 1234
