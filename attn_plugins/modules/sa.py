@@ -73,6 +73,7 @@ class SA(AttentionModule):
         self.gn.reset_parameters()   # weight 1, bias 0
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self._check_input(x)
         b, c, h, w = x.shape
         g = self.groups
         half = c // (2 * g)
