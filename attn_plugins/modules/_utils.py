@@ -139,8 +139,12 @@ def pool_hw(x: torch.Tensor, kind: str = 'avg') -> torch.Tensor:
 
 @contextmanager
 def fp32(x: torch.Tensor):
-    """Disable autocast on ``x``'s device type (statistics such as Σx² overflow in fp16)."""
+    """Disable autocast on ``x``'s device type (statistics such as Σx² overflow in fp16); a no-op
+    when autocast is not on there (no autocast state change on the plain fp32 path)."""
     dev = x.device.type if x.device.type in ('cuda', 'cpu', 'xpu', 'mps') else 'cpu'
+    if not torch.is_autocast_enabled(dev):
+        yield
+        return
     with torch.autocast(device_type=dev, enabled=False):
         yield
 

@@ -145,11 +145,13 @@ class FcaNet(AttentionModule):
         n = self.num_freq
         fu, fv = self.filters(h, w)
         with fp32(x):
-            xg = x.reshape(b, n, c // n, h, w)
+            # (B, n, C/n·H, W) is a view of a contiguous x, so both contractions are batched
+            # matrix-vector products over it (no permuted copy of x, one pass each way)
+            xg = x.reshape(b, n, (c // n) * h, w)
             if xg.dtype != torch.float32 and xg.dtype != torch.float64:
                 xg = xg.float()
-            t = torch.einsum('bnchw,nw->bnch', xg, fv.to(xg.dtype))
-            y = torch.einsum('bnch,nh->bnc', t, fu.to(xg.dtype))
+            t = torch.matmul(xg, fv.to(xg.dtype).unsqueeze(-1))               # (B, n, C/n·H, 1)
+            y = torch.matmul(t.reshape(b, n, c // n, h), fu.to(xg.dtype).unsqueeze(-1))
         return y.reshape(b, c)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
