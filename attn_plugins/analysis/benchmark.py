@@ -414,10 +414,10 @@ def module_names_all() -> List[str]:
 
 
 def estimate_bytes(name: str, feature_shape: Sequence[int]) -> int:
-    """A lower bound of the memory a call needs where it is super-linear in H·W (NonLocal2d:
-    the (HW)² attention matrix, its softmax and their gradients); 0 = nothing to guard."""
+    """A lower bound of the memory a call needs where it is super-linear in H·W (NonLocal2d and
+    PAM: the (HW)² attention matrix, its softmax and their gradients); 0 = nothing to guard."""
     b, _, h, w = feature_shape
-    if name == 'NonLocal2d':
+    if name in ('NonLocal2d', 'PAM'):
         return 4 * 4 * b * (h * w) ** 2
     return 0
 
