@@ -60,6 +60,31 @@ def positive_int(module: str, name: str, value, hint: str = '') -> int:
     return value
 
 
+def odd_kernel(module: str, name: str, value, what: str = 'the size') -> int:
+    """``value`` if it is an odd integer >= 1 (so that padding (k-1)/2 keeps ``what``), else a
+    ``ValueError`` with the two odd neighbours."""
+    positive_int(module, name, value)
+    if value % 2 == 0:
+        raise ValueError(f'{module}: {name}={value} is even, so padding (k-1)//2 would change '
+                         f'{what}; use {value - 1} or {value + 1}')
+    return value
+
+
+def init_conv_bn(module, conv_init, bias: float = 0.) -> None:
+    """The reference ResNets' init loop: every ``nn.Conv2d`` weight ``conv_init(weight)`` and its
+    bias ``bias``; every BatchNorm weight 1, bias 0, running statistics reset."""
+    from torch import nn
+    for m in module.modules():
+        if isinstance(m, nn.Conv2d):
+            conv_init(m.weight)
+            if m.bias is not None:
+                nn.init.constant_(m.bias, bias)
+        elif isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.reset_running_stats()
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+
+
 def in_channels_arg(module: str, value) -> int:
     """The ``in_channels`` check every module runs first."""
     return positive_int(module, 'in_channels', value,

@@ -7,16 +7,22 @@ from torch import nn
 from ._base import AttentionModule
 from ._utils import fp32, in_channels_arg, max_over
 
-_DANET = dict(paper='Dual Attention Network for Scene Segmentation', venue='CVPR 2019',
-              arxiv='1809.02983', year=2019,
-              reference='junfu1115/DANet (encoding/nn/da_att.py)')
-_PLACEMENT = ('a head on the dilated ResNet\'s last stage in the paper (DANetHead); as a backbone '
-              'plugin: after res4 and res5 (after_stage of layer3 and layer4); identity at init '
-              '(γ = 0)')
+
+class _DANetModule(AttentionModule):
+    """The catalogue attributes PAM and CAM share (not registered itself)."""
+
+    paper = 'Dual Attention Network for Scene Segmentation'
+    venue = 'CVPR 2019'
+    arxiv = '1809.02983'
+    year = 2019
+    reference = 'junfu1115/DANet (encoding/nn/da_att.py)'
+    placement = ('a head on the dilated ResNet\'s last stage in the paper (DANetHead); as a '
+                 'backbone plugin: after res4 and res5 (after_stage of layer3 and layer4); '
+                 'identity at init (γ = 0)')
 
 
 @MODELS.register_module()
-class PAM(AttentionModule):
+class PAM(_DANetModule):
     """DANet's Position Attention Module: non-local self-attention over positions, γ-scaled.
 
     ``q, k = W_{q,k} x`` (1×1 conv C → C/8, bias), ``v = W_v x`` (1×1 conv C → C, bias);
@@ -34,9 +40,6 @@ class PAM(AttentionModule):
     """
 
     _abbr_ = 'pam'
-    paper, venue, arxiv, year = _DANET['paper'], _DANET['venue'], _DANET['arxiv'], _DANET['year']
-    reference = _DANET['reference']
-    placement = _PLACEMENT
 
     def __init__(self, in_channels: int, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
@@ -72,7 +75,7 @@ class PAM(AttentionModule):
 
 
 @MODELS.register_module()
-class CAM(AttentionModule):
+class CAM(_DANetModule):
     """DANet's Channel Attention Module: self-attention over channels, γ-scaled, parameter-free
     apart from γ.
 
@@ -90,9 +93,6 @@ class CAM(AttentionModule):
     """
 
     _abbr_ = 'cam'
-    paper, venue, arxiv, year = _DANET['paper'], _DANET['venue'], _DANET['arxiv'], _DANET['year']
-    reference = _DANET['reference']
-    placement = _PLACEMENT
 
     def __init__(self, in_channels: int, init_cfg=None):
         super().__init__(init_cfg=init_cfg)

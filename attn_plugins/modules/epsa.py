@@ -7,7 +7,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import in_channels_arg, pool_hw, positive_int
+from ._utils import in_channels_arg, odd_kernel, pool_hw, positive_int
 
 
 class _SEWeight(nn.Module):
@@ -97,10 +97,7 @@ class EPSA(AttentionModule):
                              f'{conv_groups!r} need the same length >= 2 (paper: (3, 5, 7, 9) and '
                              f'(1, 4, 8, 16))')
         for k in conv_kernels:
-            positive_int('EPSA', 'conv_kernels entries', k)
-            if k % 2 == 0:
-                raise ValueError(f'EPSA: conv_kernels entry {k} is even, so padding (k-1)/2 '
-                                 f'would change the size; use {k - 1} or {k + 1}')
+            odd_kernel('EPSA', 'a conv_kernels entry', k)
         if out_channels % s:
             raise ValueError(f'EPSA: out_channels={out_channels} is not divisible by the '
                              f'{s} branches; use a multiple of {s}')
@@ -130,11 +127,9 @@ class EPSA(AttentionModule):
     def reset_parameters(self) -> None:
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
+                m.reset_parameters()  # PyTorch's default bias init, as the reference
                 n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
                 nn.init.normal_(m.weight, 0, math.sqrt(2. / n))
-                if m.bias is not None:  # PyTorch's default bias init, as the reference
-                    bound = 1 / math.sqrt(m.weight[0].numel())
-                    nn.init.uniform_(m.bias, -bound, bound)
 
     def branch_weights(self, feats) -> torch.Tensor:
         """(B, S, C/S, 1, 1): softmax over the branches of the shared SE's sigmoid outputs."""

@@ -5,7 +5,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import in_channels_arg, pool_hw, positive_int
+from ._utils import in_channels_arg, init_conv_bn, pool_hw, positive_int
 
 GE_VARIANTS = ('theta-', 'theta', 'theta+')
 
@@ -81,15 +81,7 @@ class GE(AttentionModule):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode='fan_out')
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.BatchNorm2d):
-                m.reset_running_stats()
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
+        init_conv_bn(self, lambda w: nn.init.kaiming_normal_(w, mode='fan_out'))
 
     def gather(self, x: torch.Tensor) -> torch.Tensor:
         """(B, C, H, W) → (B, C, 1, 1) gathered context (before the excite)."""

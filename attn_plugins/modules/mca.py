@@ -4,7 +4,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import fp32, in_channels_arg, positive_int, std_safe
+from ._utils import fp32, in_channels_arg, odd_kernel, std_safe
 
 MCA_VARIANTS = ('E', 'S')
 
@@ -71,11 +71,7 @@ class MCA(AttentionModule):
         if variant not in MCA_VARIANTS:
             raise ValueError(f"MCA: variant={variant!r} is not one of {MCA_VARIANTS} ('E': mean + "
                              f"std, MCA-E; 'S': mean + skewness, MCA-S)")
-        positive_int('MCA', 'kernel_size', kernel_size, 'use 3 (the released code)')
-        if kernel_size % 2 == 0:
-            raise ValueError(f'MCA: kernel_size={kernel_size} is even; padding (k-1)//2 would '
-                             f'change the channel count; use {kernel_size - 1} or '
-                             f'{kernel_size + 1}')
+        odd_kernel('MCA', 'kernel_size', kernel_size, 'the channel count')
         self.in_channels = in_channels
         self.variant = variant
         self.kernel_size = kernel_size

@@ -7,7 +7,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import as_dtype, in_channels_arg, pool_hw, positive_int
+from ._utils import as_dtype, in_channels_arg, init_conv_bn, pool_hw, positive_int
 
 
 class _ConvBNReLU(nn.Module):
@@ -149,13 +149,8 @@ class SK(AttentionModule):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
-            elif isinstance(m, nn.modules.batchnorm._BatchNorm):
-                m.reset_running_stats()
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
+        init_conv_bn(self, lambda w: nn.init.kaiming_normal_(w, mode='fan_out',
+                                                             nonlinearity='relu'))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         self._check_input(x)

@@ -5,7 +5,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._base import AttentionModule
-from ._utils import as_dtype, in_channels_arg, make_odd, max_over
+from ._utils import as_dtype, in_channels_arg, init_conv_bn, make_odd, max_over
 
 
 class _ConvBN(nn.Module):
@@ -117,13 +117,7 @@ class TripletAttention(AttentionModule):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode='fan_out')
-            elif isinstance(m, nn.BatchNorm2d):
-                m.reset_running_stats()
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
+        init_conv_bn(self, lambda w: nn.init.kaiming_normal_(w, mode='fan_out'))
         if not self.no_spatial:
             nn.init.constant_(self.hw.conv.bn.weight, self.hw_bn_weight)
 
