@@ -1415,6 +1415,29 @@ def make_report(kind: str, cases: List[Dict], env: Dict, settings: Dict,
     return report
 
 
+def merge_reports(base: Dict, update: Dict) -> Dict:
+    """``base`` with the module cases of ``update`` replacing those of the same module and input
+    size (a re-run of noisy cases); the re-run's command, load and time are kept in
+    ``base['reruns']``, so every number says which run it comes from. A re-run case keeps its
+    ``relative_to_block`` from its own run's reference block (measured in the same session); the
+    base's reference block stays the reference row."""
+    if base.get('kind') != 'modules' or update.get('kind') != 'modules':
+        raise ValueError('--merge-into merges module-mode reports only')
+    key = lambda c: (c['module'], tuple(c['input_size']))  # noqa: E731
+    new = {key(c): dict(c, rerun=update['created']) for c in update['cases']
+           if c['module'] != REFERENCE_BLOCK}
+    merged = dict(base)
+    merged['cases'] = [new.pop(key(c), c) for c in base['cases']] + list(new.values())
+    merged['reruns'] = list(base.get('reruns', [])) + [dict(
+        created=update['created'], command=update['command'],
+        load_average=[update['environment'].get('load_average_start'),
+                      update['environment'].get('load_average_end')],
+        cases=[f'{m} @ {s[0]}x{s[1]}' for m, s in map(key, update['cases'])
+               if m != REFERENCE_BLOCK])]
+    merged['peer_notes'] = dict(base.get('peer_notes', {}), **update.get('peer_notes', {}))
+    return merged
+
+
 def _json_default(o):
     if isinstance(o, (np.floating, np.integer)):
         return o.item()
@@ -1510,6 +1533,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument('--wait-max', type=float, default=900., help='longest wait (s)')
     o = p.add_argument_group('output')
     o.add_argument('--out', help='write the JSON report here')
+    o.add_argument('--merge-into', metavar='JSON',
+                   help='module mode: replace the cases of this earlier report with the ones just '
+                        'measured (same module and size; re-run noisy cases) and write the '
+                        'result to --out; the re-runs are listed under "reruns"')
     o.add_argument('--table', nargs='?', const='', metavar='JSON',
                    help='Markdown table from JSON (no value: from the report just written)')
     o.add_argument('--table-out', help='write the table here (default: print; with --out: '
@@ -1642,6 +1669,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                             module_args=dict(args.module_args or {}) or None,
                             mem_limit_bytes=mem_limit, malloc_keep=malloc_keep, **common)
         report = make_report('modules', cases, env, settings, argv)
+    if args.merge_into:
+        with open(args.merge_into) as f:
+            report = merge_reports(json.load(f), report)
+        print(f'benchmark: {len(report["cases"])} cases after merging into {args.merge_into}')
     if args.out:
         write_json(report, args.out)
         print(f'benchmark: JSON -> {args.out}')

@@ -121,6 +121,7 @@ class FcaNet(AttentionModule):
         fv = torch.stack([dct_basis(v, dct_size) for _, v in self.freqs]).float()
         self.register_buffer('dct_u', fu, persistent=False)    # (n, D): along H
         self.register_buffer('dct_v', fv, persistent=False)    # (n, D): along W
+        self._filter_cache = {}
         self.fc = nn.Sequential(nn.Linear(in_channels, hidden, bias=False), nn.ReLU(inplace=True),
                                 nn.Linear(hidden, in_channels, bias=False))
         self.reset_parameters()
@@ -130,13 +131,26 @@ class FcaNet(AttentionModule):
         self.fc[2].reset_parameters()
 
     def filters(self, h: int, w: int) -> Tuple[torch.Tensor, torch.Tensor]:
-        """The separable filters (n, H), (n, W) applied to an H×W input (pooling folded in)."""
+        """The separable filters (n, H), (n, W) applied to an H×W input (pooling folded in).
+
+        In eager mode they are kept per input size (a few entries), so that a repeated size costs
+        no extra ops per call; traced / compiled calls compute them in the graph."""
         fu, fv = self.dct_u, self.dct_v
         d = self.dct_size
+        if h == d and w == d:
+            return fu, fv
+        eager = not (torch.jit.is_tracing() or torch.compiler.is_compiling())
+        key = (h, w, fu.device, fu.dtype)
+        if eager and key in self._filter_cache:
+            return self._filter_cache[key]
         if h != d:
             fu = fu @ adaptive_pool_matrix(h, d, fu.device)
         if w != d:
             fv = fv @ adaptive_pool_matrix(w, d, fv.device)
+        if eager and not fu.requires_grad:
+            if len(self._filter_cache) >= 8:
+                self._filter_cache.clear()
+            self._filter_cache[key] = (fu, fv)
         return fu, fv
 
     def squeeze(self, x: torch.Tensor) -> torch.Tensor:

@@ -254,3 +254,24 @@ def test_every_module_has_a_peer_or_a_reason():
     without = set(module_names()) - set(B.PEERS)
     assert without == set(NO_OFFICIAL) | {'CrissCross', 'NonLocal2d'}, without
     assert {'SGE', 'BAM', 'SA', 'SK', 'EPSA', 'SimAM'} <= set(B.PEERS)
+
+
+def test_merge_replaces_rerun_cases_and_records_them(module_report):
+    """--merge-into: the re-run's cases replace those of the same module and size, keep their own
+    relative_to_block, and the re-run is listed with its command; other cases are untouched."""
+    from attn_plugins.analysis import benchmark as B
+    import copy
+    rep, _ = module_report
+    update = copy.deepcopy(rep)
+    update['created'] = 'later'
+    update['cases'] = [dict(c, marker=1) for c in rep['cases']
+                       if c['module'] in ('SE', 'ResNet50Bottleneck') and c['input_size'] == [32, 32]]
+    merged = B.merge_reports(rep, update)
+    assert len(merged['cases']) == len(rep['cases'])
+    got = {(c['module'], tuple(c['input_size'])): c for c in merged['cases']}
+    assert got[('SE', (32, 32))]['marker'] == 1 and got[('SE', (32, 32))]['rerun'] == 'later'
+    assert 'marker' not in got[('ResNet50Bottleneck', (32, 32))]   # the base reference stays
+    assert 'marker' not in got[('ECA', (32, 32))]
+    assert merged['reruns'][-1]['cases'] == ['SE @ 32x32']
+    with pytest.raises(ValueError, match='module-mode'):
+        B.merge_reports(dict(rep, kind='config'), update)

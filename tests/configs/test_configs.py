@@ -162,6 +162,7 @@ PARAMS = {
     'srm/srm-resnet50_8xb32_in1k.py': 25_617_448,
     'ema/ema-resnet50_8xb32_in1k.py': 25_755_400,
     'ema/ema-resnet50_8xb16_cifar100.py': 23_903_620,          # README "23.85M" not reproduced
+    'ema/ema-mobilenet-v2_8xb32_in1k.py': 3_550_156,           # README 3.55M (24 groups at 144)
     'mca/mca-resnet50_8xb32_in1k.py': 25_557_144,
     'ge/ge-resnet50_8xb32_in1k.py': 33_637_592,                # GE-θ⁺
     'steam/steam-resnet50_8xb32_in1k.py': 25_557_352,          # 5 units × 64 (author code)
