@@ -97,7 +97,8 @@ SCHEME = ('module applied once to the output of ResNet-50 stage {stage} for an i
           'C = {channels} channels at the exact ResNet-50 resolution of that stage (stem conv and '
           'max-pool round up; stage 1: 224 -> 56×56, 512 -> 128×128, 800×1333 -> 200×334), '
           'batch {batch}. Stage 1 is the largest map an in-block module sees, where one call costs '
-          'most. relative_to_block = module time / time of a plain ResNet-50 Bottleneck '
+          'most. Modules that replace the 3×3 conv (SK, EPSA) get that conv\'s input, C/4 '
+          'channels. relative_to_block = module time / time of a plain ResNet-50 Bottleneck '
           '(C -> C/4 -> C) on the same map.')
 
 
@@ -406,6 +407,20 @@ def build_module(name: str, channels: int, **kwargs) -> nn.Module:
     check_known(name)
     args = dict(MODULE_DEFAULT_ARGS.get(name, {}), **kwargs)
     return MODELS.build(dict(type=name, in_channels=channels, **args))
+
+
+REPLACE_CONV_NOTE = ('replaces the Bottleneck\'s 3×3 conv (+ its BN/ReLU): measured at that conv\'s '
+                     'width, C = stage channels / 4, in = out channels, stride 1')
+
+
+def module_channels(name: str, stage: int) -> int:
+    """C a module sees at ResNet-50 stage ``stage``: the block output width, or for a module that
+    replaces the 3×3 conv (SK, EPSA) the conv's width (a quarter of it)."""
+    import attn_plugins  # noqa: F401
+    from mmengine.registry import MODELS
+    cls = MODELS.get(name) if name != REFERENCE_BLOCK else None
+    c = RESNET50_STAGE_CHANNELS[stage]
+    return c // 4 if getattr(cls, 'replaces_conv', False) else c
 
 
 def module_names_all() -> List[str]:
@@ -731,10 +746,12 @@ def run_module_case(name: str, size: Sequence[int], channels: Optional[int] = No
     """Measure one module at one input size (see the module docstring for the conventions)."""
     h, w = (int(size[0]), int(size[-1]))
     fh, fw = resnet50_stage_hw(h, w, stage)
-    c = channels or RESNET50_STAGE_CHANNELS[stage]
+    c = channels or module_channels(name, stage)
     shape = [batch, c, fh, fw]
     case = dict(module=name, input_size=[h, w], stage=stage, feature_shape=shape,
                 module_args=module_args or {}, status='ok')
+    if not channels and c != RESNET50_STAGE_CHANNELS[stage]:
+        case['channels_note'] = REPLACE_CONV_NOTE
     need = estimate_bytes(name, shape)
     if mem_limit_bytes and need > mem_limit_bytes:
         case.update(status='skipped', reason=f'skipped: needs > {need / 2 ** 30:.1f} GiB '

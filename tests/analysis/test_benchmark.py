@@ -275,3 +275,13 @@ def test_merge_replaces_rerun_cases_and_records_them(module_report):
     assert merged['reruns'][-1]['cases'] == ['SE @ 32x32']
     with pytest.raises(ValueError, match='module-mode'):
         B.merge_reports(dict(rep, kind='config'), update)
+
+
+def test_replace_conv_modules_are_measured_at_the_conv_width():
+    """SK and EPSA replace the Bottleneck's 3×3 conv, so they get that conv's input (C/4 = 64 at
+    stage 1), not the block output (256) the after-bn3 modules see."""
+    from attn_plugins.analysis import benchmark as B
+    case = B.run_module_case('SK', (32, 32), repeats=1, min_repeats=1, warmup=1, memory=False,
+                             peers=False, backward=False)
+    assert case['feature_shape'][1] == 64 and 'conv' in case['channels_note']
+    assert B.module_channels('SE', 1) == 256 and B.module_channels('EPSA', 2) == 128
