@@ -1186,6 +1186,9 @@ def render_table(report: Dict) -> str:
     if report['kind'] == 'config':
         return '\n'.join(lines + _config_table(report))
     lines += [f'Feature maps: {st["scheme"]}', '']
+    for r in report.get('reruns', []):
+        lines += [f'Re-run on {r["created"]} (load {r["load_average"][0]} → '
+                  f'{r["load_average"][1]}) and merged: {", ".join(r["cases"])}.', '']
     amp = ' (autocast {})'.format('fp16' if env['device'] == 'cuda' else 'bf16') \
         if st.get('amp') else ''
     lines += [f'| module | input | feature B×C×h×w | params | forward ms{amp} | fwd+bwd ms | '
@@ -1381,7 +1384,7 @@ def render_plot(report: Dict, out: str) -> str:
         ax.set_xticklabels(labels, rotation=60, ha='right', fontsize=7)
         ax.legend(fontsize=8)
         ax.grid(True, axis='y', alpha=.3)
-    ax.set_title('ours / timm median wall time (interleaved; bars: IQR of paired ratios)',
+    ax.set_title('ours / peer median wall time (interleaved; bars: IQR of paired ratios)',
                  fontsize=10)
     env = report['environment']
     fig.suptitle(f'attn_plugins modules on {env.get("device_name")} ({env["device"]}, '
@@ -1437,20 +1440,21 @@ def merge_reports(base: Dict, update: Dict) -> Dict:
     size (a re-run of noisy cases); the re-run's command, load and time are kept in
     ``base['reruns']``, so every number says which run it comes from. A re-run case keeps its
     ``relative_to_block`` from its own run's reference block (measured in the same session); the
-    base's reference block stays the reference row."""
+    base's reference block stays the reference row of the sizes the base has."""
     if base.get('kind') != 'modules' or update.get('kind') != 'modules':
         raise ValueError('--merge-into merges module-mode reports only')
     key = lambda c: (c['module'], tuple(c['input_size']))  # noqa: E731
+    have = {key(c) for c in base['cases']}
     new = {key(c): dict(c, rerun=update['created']) for c in update['cases']
-           if c['module'] != REFERENCE_BLOCK}
+           if c['module'] != REFERENCE_BLOCK or key(c) not in have}
     merged = dict(base)
     merged['cases'] = [new.pop(key(c), c) for c in base['cases']] + list(new.values())
-    merged['reruns'] = list(base.get('reruns', [])) + [dict(
+    merged['reruns'] = list(base.get('reruns', [])) + list(update.get('reruns', [])) + [dict(
         created=update['created'], command=update['command'],
         load_average=[update['environment'].get('load_average_start'),
                       update['environment'].get('load_average_end')],
         cases=[f'{m} @ {s[0]}x{s[1]}' for m, s in map(key, update['cases'])
-               if m != REFERENCE_BLOCK])]
+               if m != REFERENCE_BLOCK or (m, s) not in have])]
     merged['peer_notes'] = dict(base.get('peer_notes', {}), **update.get('peer_notes', {}))
     return merged
 

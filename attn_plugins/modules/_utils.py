@@ -9,7 +9,7 @@
   :func:`max_over`, max pooling with the references' (arg-max) gradient.
 - :func:`fp32`: a context that turns autocast off for statistics that overflow in half precision.
 """
-from contextlib import contextmanager
+from contextlib import nullcontext
 from typing import Optional
 
 import torch
@@ -162,16 +162,17 @@ def pool_hw(x: torch.Tensor, kind: str = 'avg') -> torch.Tensor:
     raise ValueError(f"pool kind must be 'avg' or 'max', got {kind!r}")
 
 
-@contextmanager
+_NO_CONTEXT = nullcontext()
+
+
 def fp32(x: torch.Tensor):
-    """Disable autocast on ``x``'s device type (statistics such as Σx² overflow in fp16); a no-op
-    when autocast is not on there (no autocast state change on the plain fp32 path)."""
+    """A context that disables autocast on ``x``'s device type (statistics such as Σx² overflow in
+    fp16); a shared no-op context when autocast is not on there (the plain fp32 path pays no
+    autocast state change and no generator)."""
     dev = x.device.type if x.device.type in ('cuda', 'cpu', 'xpu', 'mps') else 'cpu'
     if not torch.is_autocast_enabled(dev):
-        yield
-        return
-    with torch.autocast(device_type=dev, enabled=False):
-        yield
+        return _NO_CONTEXT
+    return torch.autocast(device_type=dev, enabled=False)
 
 
 def make_odd(k: int) -> int:

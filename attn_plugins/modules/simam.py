@@ -3,7 +3,7 @@ import torch
 from mmengine.registry import MODELS
 
 from ._base import AttentionModule
-from ._utils import fp32, in_channels_arg
+from ._utils import as_dtype, fp32, in_channels_arg
 
 
 @MODELS.register_module()
@@ -65,10 +65,10 @@ class SimAM(AttentionModule):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         n = x.shape[2] * x.shape[3] - 1
         with fp32(x):
-            xf = x.float()
+            xf = as_dtype(x, torch.float32) if x.dtype != torch.float64 else x
             d = (xf - xf.mean(dim=(2, 3), keepdim=True)).pow(2)
             # unbiased variance Σd / n; at n = 0, d ≡ 0 and the divisor is 1 (no Python branch on
             # the shape, which torch.jit.trace would freeze)
             v = d.sum(dim=(2, 3), keepdim=True) / (n + (n == 0))
             gate = torch.sigmoid(d / (4 * (v + self.e_lambda)) + 0.5)
-        return x * gate.to(x.dtype)
+        return x * as_dtype(gate, x.dtype)
