@@ -30,6 +30,8 @@ def main(argv=None) -> int:
         print(f"  defaults:  {_fmt_defaults(e['defaults'])}")
         print(f"  placement: {e['placement']}")
         print(f"  matches:   {e['reference']}")
+        if e.get('disambiguation'):
+            print(f"  not:       {e['disambiguation']}")
     return 0
 
 

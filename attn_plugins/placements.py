@@ -7,7 +7,7 @@ writes the config tree from it, and the sweep tool swaps a module into a config'
 (``setting`` is ``'in1k'``, ``'cifar'``, ``'det'`` or ``'seg'``).
 """
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 
 class Frac(float):
@@ -45,6 +45,13 @@ class Module:
 
     ``resnet(depth, setting)`` and ``mnv2(setting)`` return the ``plugins`` list (``setting`` is
     'in1k', 'cifar', 'det' or 'seg'); ``mnv2=None``: no MobileNetV2 configs.
+
+    ``archs``: the classification backbones it has configs for (``'resnet'``, ``'resnetv1c'``,
+    ``'mobilenet-v2'`` — the last only with ``mnv2`` — or ``'resnext'``); ``depths``: the ResNet
+    depths (SK/EPSA replace Bottleneck convs: no ResNet-18); ``tv_pre``: generate the
+    torchvision-initialised detection twins (not for modules that replace a conv: torchvision has
+    no weights for it); ``extra_cfg(setting)``: further top-level config keys (SRM's weight-decay
+    exemption).
     """
     name: str                  # folder
     title: str                 # short description for tables
@@ -55,6 +62,10 @@ class Module:
     downstream: bool = True    # detection / segmentation configs
     mnv2_seg: bool = False     # MobileNetV2 DeepLabV3 configs
     extra_notes: Dict[str, str] = field(default_factory=dict)
+    archs: Tuple[str, ...] = ('resnet', 'resnetv1c', 'mobilenet-v2')
+    depths: Tuple[int, ...] = (18, 50, 101)
+    tv_pre: bool = True
+    extra_cfg: Optional[Callable[[str], Dict]] = None
 
     @property
     def slug(self) -> str:
@@ -86,6 +97,59 @@ def _sa_resnet(depth, setting):
 def _steam_cfg(setting):
     # ogp_size: the OGP grid is the backbone's final resolution (7 at 224×224); CIFAR ends at 4×4.
     return dict(type='STEAM', embed_dim=8, num_heads=2, ogp_size=4 if setting == 'cifar' else 7)
+
+
+def _steam_blocks(num_blocks: int) -> tuple:
+    """The author code's ``_make_layer``: never block 0; blocks 2 and 5 of a 6-block stage, else
+    the last block."""
+    return (2, 5) if num_blocks == 6 else (-1, )
+
+
+STAGE_BLOCKS = {18: (2, 2, 2, 2), 34: (3, 4, 6, 3), 50: (3, 4, 6, 3), 101: (3, 4, 23, 3),
+                152: (3, 8, 36, 3)}
+
+
+def _steam_resnet(depth, setting):
+    blocks = tuple(_steam_blocks(n) for n in STAGE_BLOCKS[depth])
+    if all(b == (-1, ) for b in blocks):
+        blocks = (-1, )
+    return [_entry(_steam_cfg(setting), AFTER_LAST_BN, blocks=blocks)]
+
+
+def _per_stage(make_cfg, position=AFTER_LAST_BN, n=4):
+    """One plugin entry per stage, ``make_cfg(stage)`` (FcaNet's DCT size, GE's kernel)."""
+    return [_entry(make_cfg(s), position, stages=_one_hot(s, n)) for s in range(n)]
+
+
+IN1K_STAGE_HW = (56, 28, 14, 7)    # ResNet stage outputs at 224×224 (the official kernel sizes)
+CIFAR_STAGE_HW = (32, 16, 8, 4)    # AttnResNet_CIFAR stage outputs at 32×32
+
+
+def _fca_resnet(depth, setting):
+    # The official fcanet.py: dct_h = dct_w = c2wh[planes] = 56/28/14/7 (224 input); detection
+    # keeps them (the input is adaptive-pooled to them). CIFAR: 7, the grid the frequencies were
+    # ranked on (our choice; no official CIFAR model).
+    sizes = (7, ) * 4 if setting == 'cifar' else IN1K_STAGE_HW
+    return _per_stage(lambda s: dict(type='FcaNet', dct_size=sizes[s], reduction=16,
+                                     freq_sel_method='top16'))
+
+
+def _ge_resnet(depth, setting):
+    # GE-θ⁺ with a global extent: the kernel covers the stage map of a 224 input (official), the
+    # CIFAR map at 32; downstream keeps the ImageNet kernels (the checkpoint's shapes) and pools.
+    sizes = CIFAR_STAGE_HW if setting == 'cifar' else IN1K_STAGE_HW
+    return _per_stage(lambda s: dict(type='GE', variant='theta+', global_size=sizes[s]))
+
+
+def _simam_lambda(setting):
+    # λ: 0.1 in the official ImageNet runs (ckpts/imagenet-*-simam-param0.1) and mmdet configs;
+    # 1e-4 (the module default) in the official CIFAR run (cifar100-resnet20-...-param0.0001).
+    return 1e-4 if setting == 'cifar' else 0.1
+
+
+SK_RESNET = dict(type='SK', path_groups=(1, 32), path_dilations=(1, 1), reduction=16,
+                 min_channels=0)
+LAST_TWO_STAGES = (False, False, True, True)
 
 
 def _gc_resnet(depth, setting):
@@ -167,12 +231,13 @@ MODULES: List[Module] = [
     Module('triplet', 'Triplet Attention k=7',
            resnet=lambda d, s: [_entry(dict(type='TripletAttention', kernel_size=7),
                                        AFTER_LAST_BN)],
-           mnv2=lambda s: [_entry(dict(type='TripletAttention', kernel_size=7),
+           mnv2=lambda s: [_entry(dict(type='TripletAttention', kernel_size=7, hw_bn_weight=1.),
                                   'after_project')],
            resnet_note='Triplet Attention (Misra et al., WACV 2021), k=7, after the last BN of '
-           'every block, before the residual add (ResNet-50 25,561,832).',
+           'every block, before the residual add (ResNet-50 25,561,832); the hw (spatial) '
+           'branch\'s BN weight starts at 0 as the official ImageNet ResNet code.',
            mnv2_note='after the projection conv+BN as the official MODELS/mobilenet.py, k=7 '
-           '(3,509,972).'),
+           '(3,509,972); all three BN weights start at 1 there (hw_bn_weight=1.).'),
     Module('coord_att', 'Coordinate Attention r=32',
            resnet=lambda d, s: [_entry(dict(type='CoordAtt', reduction=32), AFTER_LAST_BN)],
            mnv2=lambda s: [_entry(dict(type='CoordAtt', reduction=32), 'after_dw')],
@@ -207,12 +272,15 @@ MODULES: List[Module] = [
            mnv2_note='after the 3x3 depthwise conv, group_fallback=\'largest_divisor\' (32/16=2 '
            'mid channels in the first block).'),
     Module('steam', 'STEAM (re-implementation)',
-           resnet=lambda d, s: [_entry(_steam_cfg(s), AFTER_LAST_BN, blocks=(-1, ))],
+           resnet=_steam_resnet,
            mnv2=lambda s: [_entry(_steam_cfg(s), 'after_project', blocks=(-1, ))],
-           resnet_note='STEAM (arXiv 2412.09023) is a re-implementation (no released code). '
-           'One unit after the last BN of the LAST block of each stage (4 units, 256 params). '
-           'Unverified: a summary of the paper mentions ~320 params = ~5 units in ResNet-50 '
-           '("adaptive placement per stage"). OGP grid 7 (4 for CIFAR: the final feature size).',
+           resnet_note='STEAM (arXiv 2412.09023) is a re-implementation: the first author\'s '
+           'partial code (sabharwalrishabh/STEAM) fixes the graphs, OGP, nearest upsampling, '
+           'out = x + tanh(x*Mc)*Ms and the placement, not the graph layer. After the last BN, '
+           'never in block 0: the last block of each stage, blocks 2 and 5 of a 6-block stage '
+           '(ResNet-50: layer1[2], layer2[3], layer3[2,5], layer4[2], 5 units, 320 params; '
+           'ResNet-18/101: the last block of each stage, 256). OGP grid 7 (4 for CIFAR: the final '
+           'feature size; the authors upsample CIFAR to 224 instead).',
            mnv2_note='after the projection conv+BN of the last block of each of the 7 layers '
            '(our choice, mirroring the ResNet rule; the paper claims lightweight backbones but '
            'no placement is known).'),
@@ -238,6 +306,110 @@ MODULES: List[Module] = [
            'the main path right after res4 (after_stage of layer3), in every task so the '
            'checkpoint transfers. O((HW)^2) memory: at res4 only.',
            mnv2_note='skipped: quadratic memory and no MobileNetV2 placement in the paper.'),
+    Module('sk', 'SK unit (SK-ResNet, PytorchInsight)',
+           resnet=lambda d, s: [_entry(dict(SK_RESNET), 'replace_conv2')],
+           mnv2=None, depths=(50, 101), tv_pre=False,
+           resnet_note='Selective Kernel unit (Li et al., CVPR 2019) replacing the 3x3 conv '
+           '(+BN+ReLU) of every Bottleneck of a plain ResNet: the PytorchInsight SK-ResNet '
+           '(same first author): a full 3x3 path and a group-32 3x3 path, d = C/16 '
+           '(SK-ResNet-50 26,154,496). The paper\'s SKNet-50 (ResNeXt) is the sknet folder. It '
+           'is conv2 itself: frozen with its stage; no torchvision-initialised twins.',
+           mnv2_note='skipped: the SK unit replaces a bottleneck\'s 3x3 conv; no MobileNetV2 '
+           'model in the paper.'),
+    Module('sknet', 'SKNet (SK in ResNeXt 32x4d)',
+           resnet=lambda d, s: [_entry(dict(type='SK', reduction=16, min_channels=32),
+                                       'replace_conv2')],
+           mnv2=None, archs=('resnext', ), depths=(50, 101), downstream=False, tv_pre=False,
+           resnet_note='SKNet-50/101 (Li et al., CVPR 2019; implus/SKNet prototxt): the grouped '
+           '3x3 conv of every ResNeXt 32x4d bottleneck (AttnResNeXt) replaced by two group-32 '
+           'paths (dilation 1 and 2), r=16, L=32 (SKNet-50 27,479,784 vs ResNeXt-50 '
+           '25,028,904). Classification only (the detection/segmentation configs use the sk '
+           'folder\'s ResNet variant).',
+           mnv2_note='skipped: SKNet is defined on ResNeXt.'),
+    Module('simam', 'SimAM (parameter-free)',
+           resnet=lambda d, s: [_entry(dict(type='SimAM', e_lambda=_simam_lambda(s)),
+                                       'before_norm2')],
+           mnv2=lambda s: [_entry(dict(type='SimAM', e_lambda=_simam_lambda(s)),
+                                  'before_dw_norm')],
+           resnet_note='SimAM (Yang et al., ICML 2021) inside conv2: after the 3x3 conv, before '
+           'bn2 (Bottleneck and BasicBlock), as the official resnet.py and mmdet resnet_simam.py '
+           '(0 params). lambda=0.1 (ImageNet and detection/segmentation: the official ImageNet '
+           'runs and mmdet configs), 1e-4 on CIFAR (the module default, the official CIFAR run).',
+           mnv2_note='between the 3x3 depthwise conv and its BN in every block, as the official '
+           'mobilenetv2.py (0 params).'),
+    Module('fcanet', 'FcaNet top16 r=16',
+           resnet=_fca_resnet, mnv2=None,
+           resnet_note='FcaNet (Qin et al., ICCV 2021) after the last BN of every block, r=16, '
+           'top16 frequencies, DCT size 56/28/14/7 per stage as the official fcanet.py (ResNet-50 '
+           '28,071,976); detection/segmentation keep those sizes (the input is pooled to them, '
+           'the official detection path). CIFAR: DCT size 7 (our choice).',
+           mnv2_note='skipped: no MobileNetV2 model in the paper.'),
+    Module('ema', 'EMA factor 32',
+           resnet=lambda d, s: [_entry(dict(type='EMA', factor=32), AFTER_LAST_BN)],
+           mnv2=lambda s: [_entry(dict(type='EMA', factor=32, group_fallback='largest_divisor'),
+                                  'after_dw')],
+           resnet_note='EMA (Ouyang et al., ICASSP 2023), factor 32, after the last BN of every '
+           'block, the CA/NAM position the author names (ResNet-50 25,755,400; the README\'s '
+           'CIFAR 23.85M is not reproduced by any placement: 23,903,620 here).',
+           mnv2_note='after the 3x3 depthwise conv (the CA position), factor 32; '
+           'group_fallback=\'largest_divisor\' for the 144-channel blocks, where the official '
+           'module crashes (24 groups; 3,550,156, README 3.55M).'),
+    Module('crisscross', 'CCNet criss-cross attention R=2',
+           resnet=lambda d, s: [_entry(dict(type='CrissCross', recurrence=2), 'after_stage',
+                                       stages=LAST_TWO_STAGES)],
+           mnv2=None,
+           resnet_note='CCNet\'s recurrent criss-cross attention (mmcv CrissCrossAttention, R=2 '
+           'shared passes) after res4 and res5 (after_stage of layer3 and layer4; the paper\'s '
+           'head sits on res5), gamma=0: identity at initialisation.',
+           mnv2_note='skipped: no MobileNetV2 placement in the paper.'),
+    Module('pam', 'DANet position attention (PAM)',
+           resnet=lambda d, s: [_entry(dict(type='PAM'), 'after_stage', stages=LAST_TWO_STAGES)],
+           mnv2=None,
+           resnet_note='DANet\'s position attention module after res4 and res5 (after_stage of '
+           'layer3 and layer4; the paper\'s DANetHead sits on res5), gamma=0: identity at '
+           'initialisation. O((HW)^2) memory.',
+           mnv2_note='skipped: no MobileNetV2 placement in the paper.'),
+    Module('cam', 'DANet channel attention (CAM)',
+           resnet=lambda d, s: [_entry(dict(type='CAM'), 'after_stage', stages=LAST_TWO_STAGES)],
+           mnv2=None,
+           resnet_note='DANet\'s channel attention module (1 parameter) after res4 and res5 '
+           '(after_stage of layer3 and layer4), gamma=0: identity at initialisation.',
+           mnv2_note='skipped: no MobileNetV2 placement in the paper.'),
+    Module('mca', 'MCA-E (Moment Channel Attention)',
+           resnet=lambda d, s: [_entry(dict(type='MCA', variant='E', kernel_size=3),
+                                       AFTER_LAST_BN)],
+           mnv2=None,
+           resnet_note='MCA-E (Jiang et al., AAAI 2024; mean + std, k=3 as the released '
+           'moment.py) after the last BN of every block like ECA (the repository gives no '
+           'placement; ResNet-50 25,557,144). MCA-S: variant=\'S\'.',
+           mnv2_note='skipped: no placement in the released code.'),
+    Module('ge', 'Gather-Excite GE-theta+',
+           resnet=_ge_resnet, mnv2=None,
+           resnet_note='GE-theta+ (Hu et al., NeurIPS 2018; RN50-GEPP.prototxt): global-extent '
+           'depthwise gather (kernel 56/28/14/7 per stage at 224, the CIFAR map size on CIFAR) + '
+           'BN + ReLU + excite MLP r=16, after bn3 of every block (ResNet-50 33,637,592); other '
+           'input sizes pool the map to the kernel first. GE-theta: variant=\'theta\' '
+           '(31,106,600), GE-theta-: variant=\'theta-\' (0 params).',
+           mnv2_note='skipped: no MobileNetV2 model in the paper.'),
+    Module('srm', 'SRM (style recalibration)',
+           resnet=lambda d, s: [_entry(dict(type='SRM'), AFTER_LAST_BN)],
+           mnv2=None,
+           extra_cfg=lambda s: dict(optim_wrapper=dict(paramwise_cfg=dict(
+               custom_keys={'.srm.': dict(decay_mult=0.)}))),
+           resnet_note='SRM (Lee et al., ICCV 2019) after the last BN of every block (after the '
+           'downsample), before the residual add (ResNet-50 25,617,448). Its parameters (cfc, BN) '
+           'get no weight decay, as the authors\' optimiser: optim_wrapper.paramwise_cfg '
+           'custom_keys {\'.srm.\': decay_mult 0}.',
+           mnv2_note='skipped: no MobileNetV2 model in the paper.'),
+    Module('epsa', 'EPSANet PSA (small)',
+           resnet=lambda d, s: [_entry(dict(type='EPSA', conv_kernels=(3, 5, 7, 9),
+                                            conv_groups=(1, 4, 8, 16)), 'replace_conv2')],
+           mnv2=None, depths=(50, 101), tv_pre=False,
+           resnet_note='EPSANet\'s PSA module (Zhang et al., 2021) replacing the 3x3 conv of every '
+           'Bottleneck (bn2 + ReLU kept), kernels 3/5/7/9, groups 1/4/8/16: EPSANet-50 (small) '
+           '22,561,715, EPSANet-101 38,900,279. It is conv2 itself: frozen with its stage; no '
+           'torchvision-initialised twins.',
+           mnv2_note='skipped: no MobileNetV2 model in the paper.'),
     Module('abn', 'Attention Branch Network',
            resnet=lambda d, s: None, mnv2=None,
            resnet_note='ABN (Fukui et al., CVPR 2019) as ABNClassifier: attention branch = copy '

@@ -12,7 +12,8 @@ import attn_plugins  # noqa: F401
 from attn_plugins.catalog import check_known, list_modules, module_names
 
 EXPECTED = {'SE', 'CBAM', 'BAM', 'ECA', 'GCT', 'SGE', 'TripletAttention', 'CoordAtt', 'SA', 'GAM',
-            'STEAM', 'ContextBlock', 'NonLocal2d'}
+            'STEAM', 'ContextBlock', 'NonLocal2d', 'SK', 'SimAM', 'FcaNet', 'EMA', 'CrissCross',
+            'PAM', 'CAM', 'MCA', 'GE', 'SRM', 'EPSA'}
 
 
 def test_every_module_is_listed():
@@ -36,6 +37,36 @@ def test_unknown_module_names_the_known_ones():
         check_known('SqueezeExcite')
 
 
+def test_public_names_importable_from_the_modules_package():
+    """``from attn_plugins.modules import SE`` (and every other registered class) works."""
+    import attn_plugins.modules as mods
+    for e in list_modules():
+        if not e['baseline']:
+            assert getattr(mods, e['type']) is not None and e['type'] in mods.__all__
+
+
+def test_no_downstream_library_shadows_our_names():
+    """No type of ours is also registered in mmdet's, mmseg's or mmpretrain's own MODELS (there it
+    would build the library's class, not ours: e.g. mmseg has PSAHead/EMAHead, not PSA/EMA)."""
+    from attn_plugins.catalog import registry_clashes
+    assert registry_clashes() == []
+
+
+@pytest.mark.parametrize('name,means', [('PSA', "type 'EPSA'"), ('psa', "type 'EPSA'"),
+                                        ('MCANet', "type 'MCA' is Moment"),
+                                        ('EMAHead', "type 'EMA' is Efficient Multi-scale"),
+                                        ('DANet', "'PAM'.*'CAM'")])
+def test_ambiguous_names_say_which_paper_each_type_means(name, means):
+    """The field's clashing short names (two MCA, three PSA, EMA) are answered with the type that
+    is meant; the listing states it for the registered ones."""
+    with pytest.raises(KeyError, match=means):
+        check_known(name)
+    by_type = {e['type']: e for e in list_modules()}
+    assert 'Multidimensional Collaborative' in by_type['MCA']['disambiguation']
+    assert 'EMAHead' in by_type['EMA']['disambiguation']
+    assert 'Polarized' in by_type['EPSA']['disambiguation']
+
+
 def test_list_cli_prints_every_module_and_json():
     out = subprocess.run([sys.executable, '-m', 'attn_plugins', 'list'], capture_output=True,
                          text=True, check=True).stdout
@@ -47,7 +78,11 @@ def test_list_cli_prints_every_module_and_json():
     by_type = {e['type']: e for e in data}
     assert by_type['SE']['defaults']['reduction'] == 16
     assert by_type['SE']['year'] == 2018 and by_type['SE']['arxiv'] == '1709.01507'
-    assert all(e['paper'] and e['placement'] for e in data)
+    assert all(e['paper'] and e['placement'] and e['venue'] and e['arxiv'] for e in data)
+    assert by_type['SK']['defaults'] == dict(path_dilations=[1, 2], path_groups=None,
+                                             reduction=16, min_channels=32)
+    assert 'stride' not in by_type['EPSA']['defaults']  # the block passes the conv's arguments
+    assert 'not:       "MCA" here is Moment Channel Attention' in out
     assert len(data) == len(list_modules())
 
 

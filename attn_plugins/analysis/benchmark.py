@@ -4,9 +4,13 @@ Two modes (CLI: ``tools/analysis/benchmark.py``):
 
 * **module mode** — one attention module on the feature map it sees in a backbone, forward
   (eval, ``no_grad``) and forward+backward (train mode, gradient w.r.t. the input and the
-  parameters), with warm-up, repeats, median and spread, and peak memory. Modules that timm also
-  ships (SE, ECA, CBAM, GC, CoordAtt) are compared with the timm module configured to the same
-  math, weights copied, outputs checked, timed interleaved (ours, peer, ours, peer, ...).
+  parameters), with warm-up, repeats, median and spread, and peak memory. Each module is compared
+  with a peer computing the same function, weights copied, outputs checked, timed interleaved
+  (ours, peer, ours, peer, ...): the timm module configured to the same math where timm ships it
+  (SE, ECA, CBAM, GC, CoordAtt, SK), else a plain restatement of the official op sequence
+  (:mod:`attn_plugins.analysis.official`: BAM, GCT, SGE, SA, Triplet, SimAM, FcaNet, EMA, MCA,
+  SRM, GE, EPSA, PAM, CAM); GAM and STEAM have no official code to restate, CrissCross *is*
+  mmcv's module.
 * **config mode** — a whole classifier / detector / segmentor (or ``--backbone-only``) against the
   same config with its attention stripped (``model.backbone.plugins=None``) or an explicit
   ``--baseline-config``, timed interleaved, with the parameter and FLOP deltas of
@@ -93,7 +97,8 @@ SCHEME = ('module applied once to the output of ResNet-50 stage {stage} for an i
           'C = {channels} channels at the exact ResNet-50 resolution of that stage (stem conv and '
           'max-pool round up; stage 1: 224 -> 56×56, 512 -> 128×128, 800×1333 -> 200×334), '
           'batch {batch}. Stage 1 is the largest map an in-block module sees, where one call costs '
-          'most. relative_to_block = module time / time of a plain ResNet-50 Bottleneck '
+          'most. Modules that replace the 3×3 conv (SK, EPSA) get that conv\'s input, C/4 '
+          'channels. relative_to_block = module time / time of a plain ResNet-50 Bottleneck '
           '(C -> C/4 -> C) on the same map.')
 
 
@@ -404,16 +409,30 @@ def build_module(name: str, channels: int, **kwargs) -> nn.Module:
     return MODELS.build(dict(type=name, in_channels=channels, **args))
 
 
+REPLACE_CONV_NOTE = ('replaces the Bottleneck\'s 3×3 conv (+ its BN/ReLU): measured at that conv\'s '
+                     'width, C = stage channels / 4, in = out channels, stride 1')
+
+
+def module_channels(name: str, stage: int) -> int:
+    """C a module sees at ResNet-50 stage ``stage``: the block output width, or for a module that
+    replaces the 3×3 conv (SK, EPSA) the conv's width (a quarter of it)."""
+    import attn_plugins  # noqa: F401
+    from mmengine.registry import MODELS
+    cls = MODELS.get(name) if name != REFERENCE_BLOCK else None
+    c = RESNET50_STAGE_CHANNELS[stage]
+    return c // 4 if getattr(cls, 'replaces_conv', False) else c
+
+
 def module_names_all() -> List[str]:
     from ..catalog import module_names
     return module_names()
 
 
 def estimate_bytes(name: str, feature_shape: Sequence[int]) -> int:
-    """A lower bound of the memory a call needs where it is super-linear in H·W (NonLocal2d:
-    the (HW)² attention matrix, its softmax and their gradients); 0 = nothing to guard."""
+    """A lower bound of the memory a call needs where it is super-linear in H·W (NonLocal2d and
+    PAM: the (HW)² attention matrix, its softmax and their gradients); 0 = nothing to guard."""
     b, _, h, w = feature_shape
-    if name == 'NonLocal2d':
+    if name in ('NonLocal2d', 'PAM'):
         return 4 * 4 * b * (h * w) ** 2
     return 0
 
@@ -517,8 +536,39 @@ def _peer_coord(ours):
                   f'act_layer=nn.Hardswish, norm_layer=nn.BatchNorm2d)')
 
 
+def _peer_sk(ours):
+    from timm.layers.selective_kernel import SelectiveKernel
+    if any(g != ours.path_groups[0] for g in ours.path_groups):
+        raise ValueError('timm SelectiveKernel has one group count for every path')
+    c, dils = ours.out_channels, ours.path_dilations
+    kernels = [2 * d + 1 for d in dils]   # keep_3x3: kernel k -> 3×3 with dilation (k-1)//2
+    stride = ours.paths[0].conv.stride[0]
+    dilation = ours.paths[0].conv.dilation[0] // dils[0]
+    peer = SelectiveKernel(ours.in_channels, c, kernel_size=kernels, stride=stride,
+                           dilation=dilation, groups=ours.path_groups[0],
+                           rd_channels=ours.hidden_channels, keep_3x3=True, split_input=False)
+    peer.load_state_dict(ours.state_dict())   # the same names: paths.m.conv/bn, attn.*
+    return peer, (f'timm.layers.SelectiveKernel({ours.in_channels}, {c}, kernel_size={kernels}, '
+                  f'groups={ours.path_groups[0]}, rd_channels={ours.hidden_channels}, '
+                  f'keep_3x3=True, split_input=False)')
+
+
+def _peer_official(name):
+    def build(ours):
+        from .official import official_peer
+        return official_peer(name, ours)
+    return build
+
+
+def _official_names():
+    from .official import OFFICIAL
+    return list(OFFICIAL)
+
+
 PEERS = {'SE': _peer_se, 'ECA': _peer_eca, 'CBAM': _peer_cbam, 'ContextBlock': _peer_gc,
-         'CoordAtt': _peer_coord}
+         'CoordAtt': _peer_coord, 'SK': _peer_sk,
+         **{n: _peer_official(n) for n in _official_names()}}
+TIMM_PEERS = ('SE', 'ECA', 'CBAM', 'ContextBlock', 'CoordAtt', 'SK')
 
 # What differs between ours and the peer once the peer is configured to our math, and why a
 # remaining speed difference is (or is not) inherent. Written into the JSON and the table.
@@ -550,6 +600,20 @@ PEER_NOTES = {
                 'Hardswish, BatchNorm2d) equals the official coordatt.py (timm\'s defaults differ: '
                 'rd = C/16·2/3 rounded to 8, no bias). Ours accumulates the directional means in '
                 'fp32 (no-op in fp32).',
+    'SK': 'Same math: timm SelectiveKernel(split_input=False, keep_3x3=True) with our fuse width '
+          '(its skresnext50_32x4d is SKNet-50); same parameter names, so the state dict loads. '
+          'timm stacks the paths into one (B, M, C, H, W) tensor and sums it; ours pools each '
+          'path and adds the weighted paths.',
+    'BAM': 'Official op sequence restated (MODELS/bam.py): expand_as of both branch maps to '
+           'B×C×H×W before the fusion, 1 + σ(·), multiply. Ours fuses the broadcast (B,C,1,1) + '
+           '(B,1,H,W) maps directly.',
+    'SGE': 'Official op sequence restated (PytorchInsight): x·avg_pool(x) summed over the '
+           'group\'s channels, centred, divided by the unbiased std, affine, σ, multiply.',
+    'SA': 'Official op sequence restated (SA-Net sa_layer): chunk, GN module, cat, '
+          'reshape-permute-reshape shuffle.',
+    'GCT': 'Official op sequence restated (GCT.py, l2): pow(2).sum, pow(0.5), mean, tanh gate.',
+    'TripletAttention': 'Official op sequence restated (triplet_attention.py): three permuted '
+                        '.contiguous() copies of x, gated and permuted back, averaged.',
 }
 
 
@@ -582,11 +646,14 @@ def compare_outputs(ours: nn.Module, peer: nn.Module, x: torch.Tensor) -> Dict:
 
 
 def build_peer(name: str, ours: nn.Module, x: torch.Tensor) -> Tuple[nn.Module, Dict]:
-    """The timm module for ``name`` with ``ours``'s weights, and the output check."""
+    """The peer for ``name`` (a timm module, or the official op sequence restated) with
+    ``ours``'s weights, and the output check."""
     ours_r = copy.deepcopy(ours)
     randomize_(ours_r)
     peer_r, desc = PEERS[name](ours_r)
-    check = compare_outputs(ours_r, peer_r, x[:1].float() if x.dtype != torch.float32 else x[:1])
+    # two samples, so that train mode's batch statistics exist also where a BN sees (B, C, 1, 1)
+    xc = (x[:2] if x.shape[0] >= 2 else torch.cat([x, 0.5 * x + 0.1])).float()
+    check = compare_outputs(ours_r, peer_r, xc)
     peer, _ = PEERS[name](ours)  # the peer actually timed: our (reference-initialised) weights
     return peer, dict(peer=desc, weights_copied=True, notes=PEER_NOTES.get(name, ''), **check)
 
@@ -679,10 +746,12 @@ def run_module_case(name: str, size: Sequence[int], channels: Optional[int] = No
     """Measure one module at one input size (see the module docstring for the conventions)."""
     h, w = (int(size[0]), int(size[-1]))
     fh, fw = resnet50_stage_hw(h, w, stage)
-    c = channels or RESNET50_STAGE_CHANNELS[stage]
+    c = channels or module_channels(name, stage)
     shape = [batch, c, fh, fw]
     case = dict(module=name, input_size=[h, w], stage=stage, feature_shape=shape,
                 module_args=module_args or {}, status='ok')
+    if not channels and c != RESNET50_STAGE_CHANNELS[stage]:
+        case['channels_note'] = REPLACE_CONV_NOTE
     need = estimate_bytes(name, shape)
     if mem_limit_bytes and need > mem_limit_bytes:
         case.update(status='skipped', reason=f'skipped: needs > {need / 2 ** 30:.1f} GiB '
@@ -741,10 +810,11 @@ def run_module_case(name: str, size: Sequence[int], channels: Optional[int] = No
 
 
 def run_peer(name, module, x, device, timing, backward, channels_last, amp, compile_) -> Dict:
-    try:
-        import timm  # noqa: F401
-    except ImportError:
-        return dict(status='skipped', reason='timm is not installed')
+    if name in TIMM_PEERS:
+        try:
+            import timm  # noqa: F401
+        except ImportError:
+            return dict(status='skipped', reason='timm is not installed')
     try:
         peer, res = build_peer(name, module.cpu(), x)
     except Exception as e:  # noqa: BLE001
@@ -772,6 +842,18 @@ def run_peer(name, module, x, device, timing, backward, channels_last, amp, comp
         for m in (ours, peer, control):
             m.train(train)
             fns.append(maker(m, xd, device, amp))
+        if train:
+            try:
+                fns[0]()
+            except ValueError as e:
+                if 'Expected more than 1 value per channel' not in str(e):
+                    raise
+                # as the module case: train-mode BN without batch statistics → eval-mode BN
+                fns = []
+                for m in (ours, peer, control):
+                    m.eval()
+                    fns.append(maker(m, xd, device, amp))
+                res[f'{key}_mode'] = f'eval (train-mode BatchNorm: {e})'
         try:
             a, b, cc = _measure_pair(fns, device, timing)
         except Exception as e:  # noqa: BLE001
@@ -920,7 +1002,7 @@ def _case_line(case: Dict) -> str:
     peer = case.get('peer', {})
     for k in ('forward', 'forward_backward'):
         if 'ratio' in peer.get(k, {}):
-            parts.append(f'{k} ours/timm {peer[k]["ratio"]:.3f}')
+            parts.append(f'{k} ours/peer {peer[k]["ratio"]:.3f}')
     return ', '.join(parts)
 
 
@@ -1104,11 +1186,14 @@ def render_table(report: Dict) -> str:
     if report['kind'] == 'config':
         return '\n'.join(lines + _config_table(report))
     lines += [f'Feature maps: {st["scheme"]}', '']
+    for r in report.get('reruns', []):
+        lines += [f'Re-run on {r["created"]} (load {r["load_average"][0]} → '
+                  f'{r["load_average"][1]}) and merged: {", ".join(r["cases"])}.', '']
     amp = ' (autocast {})'.format('fp16' if env['device'] == 'cuda' else 'bf16') \
         if st.get('amp') else ''
     lines += [f'| module | input | feature B×C×h×w | params | forward ms{amp} | fwd+bwd ms | '
               'fwd peak MiB | fwd+bwd peak MiB | × block fwd | × block fwd+bwd | '
-              'ours/timm fwd | ours/timm fwd+bwd |',
+              'ours/peer fwd | ours/peer fwd+bwd |',
               '|' + '---|' * 12]
     for c in report['cases']:
         size = _size_label(c['input_size'])
@@ -1134,18 +1219,19 @@ def render_table(report: Dict) -> str:
                      f'{ratios[0]} | {ratios[1]} |')
     peers = [c for c in report['cases'] if c.get('peer')]
     if peers:
-        lines += ['', '### timm peers (same math, weights copied, timed interleaved, with an A/A '
+        lines += ['', '### Peers: timm modules or the official op sequence restated (same math, '
+                      'weights copied, timed interleaved, with an A/A '
                       'control)', '',
-                  'ratio = ours/timm median (wall time; CPU time after the slash); paired IQR = '
+                  'ratio = ours/peer median (wall time; CPU time after the slash); paired IQR = '
                   'quartiles of the per-pair ratios; [A/A] = ours / an identical copy of ours '
                   'timed in the same rounds (what identical modules differ by here). Verdict: '
                   '"≤1"; "A/A" (ratio − 1 within the A/A difference); "noise" (the paired IQR '
                   'contains 1); "unreliable" (the A/A control is more than 10 % from 1: '
-                  'the machine was disturbed, re-run); or ">1". Per-call overhead: ours − timm, median '
+                  'the machine was disturbed, re-run); or ">1". Per-call overhead: ours − peer, median '
                   'of 1000 (forward) / 500 (forward+backward) alternated calls on a 1×C×4×4 map, '
                   'where compute is negligible (negative = ours cheaper).', '',
                   '| module | input | outputs match (max abs diff eval / train) | '
-                  'fwd ours/timm (paired IQR) | fwd+bwd ours/timm (paired IQR) | '
+                  'fwd ours/peer (paired IQR) | fwd+bwd ours/peer (paired IQR) | '
                   'per-call overhead µs fwd / fwd+bwd | verdict fwd / fwd+bwd |',
                   '|' + '---|' * 7]
         for c in peers:
@@ -1192,7 +1278,7 @@ def render_table(report: Dict) -> str:
                         f'{op.replace("aten::", "")} {a} vs {b}' for op, (a, b) in d.items())
                         or 'identical op counts'))
             lines.append(f'- **{n}** — peer `{p["peer"]}`. {notes.get(n, "")} Op counts (ours vs '
-                         f'timm, {_size_label(c["input_size"])}): {"; ".join(diffs)}.')
+                         f'peer, {_size_label(c["input_size"])}): {"; ".join(diffs)}.')
     return '\n'.join(lines)
 
 
@@ -1298,7 +1384,7 @@ def render_plot(report: Dict, out: str) -> str:
         ax.set_xticklabels(labels, rotation=60, ha='right', fontsize=7)
         ax.legend(fontsize=8)
         ax.grid(True, axis='y', alpha=.3)
-    ax.set_title('ours / timm median wall time (interleaved; bars: IQR of paired ratios)',
+    ax.set_title('ours / peer median wall time (interleaved; bars: IQR of paired ratios)',
                  fontsize=10)
     env = report['environment']
     fig.suptitle(f'attn_plugins modules on {env.get("device_name")} ({env["device"]}, '
@@ -1347,6 +1433,30 @@ def make_report(kind: str, cases: List[Dict], env: Dict, settings: Dict,
         report['peer_notes'] = {n: PEER_NOTES[n] for n in PEER_NOTES
                                 if any(c['module'] == n for c in cases)}
     return report
+
+
+def merge_reports(base: Dict, update: Dict) -> Dict:
+    """``base`` with the module cases of ``update`` replacing those of the same module and input
+    size (a re-run of noisy cases); the re-run's command, load and time are kept in
+    ``base['reruns']``, so every number says which run it comes from. A re-run case keeps its
+    ``relative_to_block`` from its own run's reference block (measured in the same session); the
+    base's reference block stays the reference row of the sizes the base has."""
+    if base.get('kind') != 'modules' or update.get('kind') != 'modules':
+        raise ValueError('--merge-into merges module-mode reports only')
+    key = lambda c: (c['module'], tuple(c['input_size']))  # noqa: E731
+    have = {key(c) for c in base['cases']}
+    new = {key(c): dict(c, rerun=update['created']) for c in update['cases']
+           if c['module'] != REFERENCE_BLOCK or key(c) not in have}
+    merged = dict(base)
+    merged['cases'] = [new.pop(key(c), c) for c in base['cases']] + list(new.values())
+    merged['reruns'] = list(base.get('reruns', [])) + list(update.get('reruns', [])) + [dict(
+        created=update['created'], command=update['command'],
+        load_average=[update['environment'].get('load_average_start'),
+                      update['environment'].get('load_average_end')],
+        cases=[f'{m} @ {s[0]}x{s[1]}' for m, s in map(key, update['cases'])
+               if m != REFERENCE_BLOCK or (m, s) not in have])]
+    merged['peer_notes'] = dict(base.get('peer_notes', {}), **update.get('peer_notes', {}))
+    return merged
 
 
 def _json_default(o):
@@ -1405,7 +1515,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help='extra module arguments, e.g. groups=8')
     m.add_argument('--no-reference', action='store_true',
                    help='do not measure the reference ResNet-50 Bottleneck')
-    m.add_argument('--no-peers', action='store_true', help='skip the timm comparison')
+    m.add_argument('--no-peers', action='store_true',
+                   help='skip the peer comparison (timm / official op sequence)')
     m.add_argument('--peer-repeats', type=int, help='repeats of the interleaved peer timing')
     m.add_argument('--case-timeout', type=float, default=None,
                    help='seconds per module×size case, run in a worker process that is killed '
@@ -1443,6 +1554,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument('--wait-max', type=float, default=900., help='longest wait (s)')
     o = p.add_argument_group('output')
     o.add_argument('--out', help='write the JSON report here')
+    o.add_argument('--merge-into', metavar='JSON',
+                   help='module mode: replace the cases of this earlier report with the ones just '
+                        'measured (same module and size; re-run noisy cases) and write the '
+                        'result to --out; the re-runs are listed under "reruns"')
     o.add_argument('--table', nargs='?', const='', metavar='JSON',
                    help='Markdown table from JSON (no value: from the report just written)')
     o.add_argument('--table-out', help='write the table here (default: print; with --out: '
@@ -1565,7 +1680,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         case_timeout_s=timeout, mem_limit_bytes=mem_limit,
                         backward_grad='all-ones gradient of the output; input requires grad; '
                                       'train mode',
-                        peers='timm modules configured to the same math, weights copied, '
+                        peers='timm modules configured to the same math, or the official op '
+                              'sequence restated (analysis/official.py), weights copied, '
                               'outputs checked, timed interleaved; ratio = ours/peer median')
         cases = run_modules(names, sizes, reference=not args.no_reference, case_timeout=timeout,
                             threads=torch.get_num_threads(), channels=args.channels,
@@ -1574,6 +1690,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                             module_args=dict(args.module_args or {}) or None,
                             mem_limit_bytes=mem_limit, malloc_keep=malloc_keep, **common)
         report = make_report('modules', cases, env, settings, argv)
+    if args.merge_into:
+        with open(args.merge_into) as f:
+            report = merge_reports(json.load(f), report)
+        print(f'benchmark: {len(report["cases"])} cases after merging into {args.merge_into}')
     if args.out:
         write_json(report, args.out)
         print(f'benchmark: JSON -> {args.out}')

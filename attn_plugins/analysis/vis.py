@@ -13,12 +13,22 @@ every attention module records its input ``x`` and output ``y`` during one infer
   spatial-branch channels of ``σ(w·GN(x₁) + b)``; GC (``ContextBlock``) — the softmax attention
   mask over H×W; NonLocal2d — the attention each position receives (column mean of the
   (HW)×(HW) pairwise weights).
+  STEAM — its spatial gate ``Ms`` (on the grid graph, eval mode: no edge drop), the channel gate
+  ``Mc`` as bars, and ``mean_c`` of the gain ``y / x = 1 + tanh(x ⊙ Mc) ⊙ Ms / x`` (its default
+  ``out = x + tanh(x ⊙ Mc) ⊙ Ms`` is not a product ``x ⊙ g``, so Mc ⊗ Ms is not the output/input
+  ratio); SK — per channel, the selection-weighted kernel extent ``Σ_m a_m (2 d_m + 1)``
+  (3 = all weight on the 3×3 path, 5 = on the dilated "5×5" one); EPSA — per channel of a branch,
+  the softmax-weighted kernel size ``Σ_i a_i k_i``; PAM — the attention each position receives
+  (as NonLocal2d).
 * **output / input ratio** ``y / x`` (exact for any module of the form ``y = x ⊙ g``; positions
   with ``|x| < 1e-6·max|x|`` are masked out): CoordAtt (``mean_c a_h ⊗ a_w``), SGE (``mean`` of
-  the group gates), STEAM (``mean_c`` of ``Mc ⊗ Ms``, i.e. ``mean(Mc)·Ms``: proportional to the
-  spatial gate), and any unknown multiplicative module.
-* **channel-only modules** (SE, ECA, GCT): the gate has no spatial extent; it is saved as a bar
-  chart of the per-channel gate (median over H×W of ``y / x``), not as an overlay.
+  the group gates), SimAM (``mean_c`` of its 3-D gate), EMA (``mean`` of the group gates), and
+  any unknown multiplicative module.
+* **residual modules** (CAM, CrissCross: ``y = x + γ·attention``): ``mean_c |y − x|``, what the
+  module adds to its input.
+* **channel-only modules** (SE, ECA, GCT, FcaNet, SRM, MCA, GE): the gate has no spatial extent;
+  it is saved as a bar chart of the per-channel gate (median over H×W of ``y / x``), not as an
+  overlay.
 
 Each spatial map is resized (bilinear) to the input image and min-max normalised for display; the
 raw range is written to ``index.json``.
@@ -44,7 +54,7 @@ import numpy as np
 import torch
 from torch import nn
 
-CHANNEL_ONLY = ('SE', 'ECA', 'GCT')
+CHANNEL_ONLY = ('SE', 'ECA', 'GCT', 'FcaNet', 'SRM', 'MCA', 'GE')
 
 
 # ------------------------------------------------------------------------------------------------
@@ -199,6 +209,34 @@ def _nonlocal(m, x, y):
     return dict(attention_received=pw[0].mean(0).view(*x.shape[2:]))
 
 
+def _steam(m, x, y):
+    mc, _, ms = m.gates(x)
+    return dict(spatial_gate=ms[0, 0], channel=mc[0], gain_mean_c=_nanmean_c(_ratio(x, y))[0])
+
+
+def _sk(m, x, y):
+    feats = [p(x) for p in m.paths]
+    s = sum(f.mean(dim=(2, 3), keepdim=True) for f in feats)
+    a = m.attn(s)[0, :, :, 0, 0]                               # (M, C)
+    extent = torch.tensor([2. * d + 1 for d in m.path_dilations], device=a.device)
+    return dict(kernel_extent=(a * extent[:, None]).sum(0))
+
+
+def _epsa(m, x, y):
+    feats = [conv(x) for conv in m.branches()]
+    a = m.branch_weights(feats)[0, :, :, 0, 0]                 # (S, C/S)
+    k = torch.tensor([float(v) for v in m.conv_kernels], device=a.device)
+    return dict(kernel_size=(a * k[:, None]).sum(0))
+
+
+def _pam(m, x, y):
+    return dict(attention_received=m.attention(x)[0].mean(0).view(*x.shape[2:]))
+
+
+def _residual(m, x, y):
+    return dict(residual_mean_c=(y.float() - x.float()).abs()[0].mean(0))
+
+
 def _ratio_map(m, x, y):
     return dict(gate_mean_c=_nanmean_c(_ratio(x, y))[0])
 
@@ -218,10 +256,16 @@ GATE_FUNCS: Dict[str, Tuple[Callable, str]] = {
     'NonLocal2d': (_nonlocal, 'recomputed pairwise weights (column mean)'),
     'CoordAtt': (_ratio_map, 'output/input ratio = a_h ⊗ a_w, mean over C'),
     'SGE': (_ratio_map, 'output/input ratio = group gates, mean over C'),
-    'STEAM': (_ratio_map, 'output/input ratio = Mc ⊗ Ms, mean over C (∝ Ms)'),
-    'SE': (_channel_only, 'output/input ratio, median over H×W (channel gate)'),
-    'ECA': (_channel_only, 'output/input ratio, median over H×W (channel gate)'),
-    'GCT': (_channel_only, 'output/input ratio, median over H×W (channel gate)'),
+    'STEAM': (_steam, 'recomputed Ms (spatial gate) and Mc; gain = output/input, mean over C'),
+    'SK': (_sk, 'recomputed path selection: selection-weighted kernel extent per channel'),
+    'EPSA': (_epsa, 'recomputed branch softmax: weighted kernel size per channel'),
+    'PAM': (_pam, 'recomputed position attention (column mean)'),
+    'CAM': (_residual, 'residual |output - input|, mean over C'),
+    'CrissCross': (_residual, 'residual |output - input|, mean over C'),
+    'SimAM': (_ratio_map, 'output/input ratio = the 3-D energy gate, mean over C'),
+    'EMA': (_ratio_map, 'output/input ratio = group cross-spatial gates, mean over C'),
+    **{k: (_channel_only, 'output/input ratio, median over H×W (channel gate)')
+       for k in CHANNEL_ONLY},
 }
 
 

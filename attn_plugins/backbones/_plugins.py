@@ -20,6 +20,12 @@ A backbone's ``plugins`` argument is a list of entries in mmdet's form, extended
 - ``postfix`` works as in mmdet: the layer is named ``<abbr><postfix>``; two plugins of one type in
   one block need distinct postfixes. Positions with several insertion points append a suffix
   (``before_conv``: ``<abbr>1``, ``<abbr>2``, ``<abbr>3``, ``<abbr>_downsample``).
+- ``position='replace_conv2'`` (Bottleneck): the module *is* the block's 3×3 conv (SK, EPSA: a
+  class with ``replaces_conv = True``), built with the conv's ``in_channels``, ``out_channels``,
+  ``stride``, ``dilation`` and ``groups`` (and the backbone's ``norm_cfg`` when it brings its own
+  norm), and named ``conv2``. It is part of the block, not an add-on plugin: ``frozen_stages``
+  freezes it, ``norm_eval`` applies to its norms, ``train_plugins`` leaves it alone, and it is not
+  in ``plugin_names``.
 
 Every problem is reported when the model is built, as a ``ValueError`` (``TypeError``/``KeyError``
 for unknown arguments/types) that names the backbone, the plugin, the block and the position.
@@ -284,6 +290,33 @@ class PluginHostMixin:
         self.plugin_slots.setdefault(slot, []).append(name)
         return name
 
+    def build_replacement(self, spec: PluginSpec, where: str, norm_cfg: Optional[dict] = None,
+                          **conv_args) -> nn.Module:
+        """Build ``spec`` (position ``replace_conv2``) as the conv it replaces, with that conv's
+        arguments ``conv_args`` (in_channels, out_channels, stride, dilation, groups)."""
+        from mmengine.registry import MODELS
+        in_channels = conv_args['in_channels']
+        prefix = (f'{self.plugin_owner}: plugin {spec.type_name} at {where} ({spec.position}, '
+                  f'in_channels={in_channels})')
+        try:
+            cfg = spec.resolve(in_channels)
+            cfg.pop('postfix', None)
+            check_known(cfg.get('type'))
+            cls = cfg['type'] if inspect.isclass(cfg['type']) else MODELS.get(cfg['type'])
+            if not getattr(cls, 'replaces_conv', False):
+                raise ValueError(f'{spec.type_name} does not replace a convolution (position '
+                                 f"'replace_conv2' takes a module with replaces_conv=True: SK, "
+                                 f'EPSA); insert it at another position, e.g. after_last_bn')
+            given = sorted(set(cfg) & set(conv_args))
+            if given:
+                raise ValueError(f'cfg must not set {given}: the block passes the replaced '
+                                 f"conv's {', '.join(conv_args)}")
+            if getattr(cls, 'includes_norm_act', False) and norm_cfg is not None:
+                cfg.setdefault('norm_cfg', norm_cfg)
+            return MODELS.build(dict(cfg, **conv_args))
+        except (ValueError, TypeError, KeyError, AssertionError) as e:
+            _reraise(e, prefix)
+
     def build_plugins(self, specs: Sequence[PluginSpec], slots: Dict[str, list], where: str):
         """Build ``specs`` in config order.
 
@@ -291,6 +324,8 @@ class PluginHostMixin:
         (one for most positions; ``before_conv`` has one per convolution).
         """
         for spec in specs:
+            if spec.position == 'replace_conv2':
+                continue  # built by the block as its conv2 (build_replacement)
             for slot, in_channels, suffix in slots[spec.position]:
                 self.build_plugin(spec, in_channels, slot, where, suffix)
 

@@ -18,7 +18,8 @@ class AttnInvertedResidual(PluginHostMixin, BaseModule):
     """MobileNetV2 inverted residual (mmpretrain/mmseg layout: ``conv = [expand], dw, project``).
 
     Positions: ``after_expand`` (after the 1×1 expansion+BN+act, ``hidden`` channels; only blocks
-    with ``expand_ratio != 1``), ``after_dw`` (after the 3×3 depthwise+BN+act, before the
+    with ``expand_ratio != 1``), ``before_dw_norm`` (between the 3×3 depthwise conv and its BN,
+    ``hidden`` — SimAM's position), ``after_dw`` (after the 3×3 depthwise+BN+act, before the
     projection, ``hidden`` — Coordinate Attention's position), ``after_project`` (after the
     projection conv+BN, before the residual add, ``out_channels`` — ECA, Triplet).
     """
@@ -52,7 +53,8 @@ class AttnInvertedResidual(PluginHostMixin, BaseModule):
 
         self._init_plugin_slots()
         if plugins:
-            slots = {'after_dw': [('after_dw', hidden, '')],
+            slots = {'before_dw_norm': [('before_dw_norm', hidden, '')],
+                     'after_dw': [('after_dw', hidden, '')],
                      'after_project': [('after_project', out_channels, '')]}
             if self.with_expand:
                 slots['after_expand'] = [('after_expand', hidden, '')]
@@ -65,7 +67,12 @@ class AttnInvertedResidual(PluginHostMixin, BaseModule):
             if self.with_expand:
                 out = self.run_slot('after_expand', self.conv[0](out))
                 i = 1
-            out = self.run_slot('after_dw', self.conv[i](out))
+            dw = self.conv[i]
+            if self.has_slot('before_dw_norm'):  # conv → plugin → BN → act (SimAM)
+                out = dw.activate(dw.norm(self.run_slot('before_dw_norm', dw.conv(out))))
+            else:
+                out = dw(out)
+            out = self.run_slot('after_dw', out)
             out = self.run_slot('after_project', self.conv[i + 1](out))
             return x + out if self.use_res_connect else out
 
@@ -89,8 +96,8 @@ class AttnMobileNetV2(_MMPretrainMobileNetV2):
             when ``7 in out_indices`` — a segmentation backbone that never uses it then has no
             unused parameters (which would break DDP without ``find_unused_parameters``).
         plugins: ``dict(cfg=..., position=..., stages=None, blocks=None)`` entries, ``stages`` of
-            length 7 (one per layer). Positions: ``after_expand``, ``after_dw``,
-            ``after_project`` (see :class:`AttnInvertedResidual`); names
+            length 7 (one per layer). Positions: ``after_expand``, ``before_dw_norm``,
+            ``after_dw``, ``after_project`` (see :class:`AttnInvertedResidual`); names
             ``layerK.i.<abbr><postfix>``. ``cfg_by_channels=[(0, cfg_a), (96, cfg_b)]`` picks a
             cfg by the width the plugin receives (ECA-MobileNetV2: ``k=1 if C < 96 else 3``).
         train_plugins: keep plugin parameters trainable and plugin BNs in train mode despite
@@ -148,9 +155,10 @@ class AttnMobileNetV2(_MMPretrainMobileNetV2):
         self.train_plugins = bool(train_plugins)
         self._plugin_table = PluginTable(
             owner, plugins, [s[2] for s in self.arch_settings],
-            block_positions=lambda s: (('after_expand', 'after_dw', 'after_project')
+            block_positions=lambda s: (('after_expand', 'before_dw_norm', 'after_dw',
+                                        'after_project')
                                        if self.arch_settings[s][0] != 1 else
-                                       ('after_dw', 'after_project')),
+                                       ('before_dw_norm', 'after_dw', 'after_project')),
             block_desc=lambda s: (f'layer{s + 1} blocks (expand_ratio='
                                   f'{self.arch_settings[s][0]})'),
             stage_label=lambda s: f'layer{s + 1}',

@@ -6,6 +6,8 @@ with plugin-capable ones, so a detection or segmentation config can swap ``type=
 ``'ResNetV1c'`` for ``'AttnResNet'`` / ``'AttnResNetV1c'`` and keep every other argument, and a
 classification checkpoint loads into the downstream backbone with identical keys.
 """
+import math
+
 import torch.nn as nn
 import torch.utils.checkpoint as cp
 from mmcv.cnn import build_conv_layer, build_norm_layer
@@ -23,13 +25,16 @@ class AttnBasicBlock(PluginHostMixin, BaseModule):
 
     Positions: ``before_conv`` (``<abbr>1`` before conv1, ``<abbr>2`` before conv2,
     ``<abbr>_downsample`` before the shortcut conv), ``after_conv1`` (after bn1+relu, ``planes``
-    channels), ``after_conv2`` = ``after_last_bn`` (after bn2, before the residual add, ``planes``).
+    channels), ``before_norm2`` (after conv2, before bn2: SimAM's position, ``planes``),
+    ``after_conv2`` = ``after_last_bn`` (after bn2, before the residual add, ``planes``). No
+    ``replace_conv2``: SK and EPSA are defined for Bottleneck blocks only.
     """
 
     expansion = 1
     last_norm = 'norm2'
     plugin_owner = 'AttnResNet'
-    plugin_positions = ('after_conv1', 'after_conv2', 'after_last_bn', 'before_conv')
+    plugin_positions = ('after_conv1', 'before_norm2', 'after_conv2', 'after_last_bn',
+                        'before_conv')
 
     def __init__(self, inplanes, planes, stride=1, dilation=1, downsample=None, style='pytorch',
                  with_cp=False, conv_cfg=None, norm_cfg=dict(type='BN'), dcn=None, plugins=None,
@@ -59,6 +64,7 @@ class AttnBasicBlock(PluginHostMixin, BaseModule):
             self.build_plugins(plugins, {
                 'before_conv': before,
                 'after_conv1': [('after_conv1', planes, '')],
+                'before_norm2': [('before_norm2', planes, '')],
                 'after_conv2': [('after_conv2', planes, '')],
                 'after_last_bn': [('after_conv2', planes, '')],
             }, where)
@@ -77,7 +83,8 @@ class AttnBasicBlock(PluginHostMixin, BaseModule):
             out = self.conv1(self.run_slot('before_conv1', x))
             out = self.relu(self.norm1(out))
             out = self.run_slot('after_conv1', out)
-            out = self.norm2(self.conv2(self.run_slot('before_conv2', out)))
+            out = self.conv2(self.run_slot('before_conv2', out))
+            out = self.norm2(self.run_slot('before_norm2', out))
             out = self.run_slot('after_conv2', out)
             identity = x
             if self.downsample is not None:
@@ -96,24 +103,34 @@ class AttnBottleneck(PluginHostMixin, BaseModule):
     """ResNet Bottleneck (torchvision/mmseg layout, ``style`` 'pytorch' or 'caffe') with plugins.
 
     Positions: ``before_conv`` (``<abbr>1``/``2``/``3`` before conv1/2/3 with ``inplanes``/
-    ``planes``/``planes`` channels, ``<abbr>_downsample`` before the shortcut conv),
-    ``after_conv1``/``after_conv2`` (after conv→bn→relu, ``planes``), ``after_conv3`` =
-    ``after_last_bn`` (after bn3, before the residual add, ``planes * 4`` — the SE position).
+    ``width``/``width`` channels, ``<abbr>_downsample`` before the shortcut conv),
+    ``after_conv1``/``after_conv2`` (after conv→bn→relu, ``width``), ``before_norm2`` (after conv2,
+    before bn2: SimAM's position), ``replace_conv2`` (the module *is* conv2: SK, EPSA; see
+    :mod:`attn_plugins.backbones._plugins`), ``after_conv3`` = ``after_last_bn`` (after bn3, before
+    the residual add, ``planes * 4`` — the SE position).
+
+    ``groups``/``base_width`` (ResNeXt, mmdet's rule): ``width = planes`` when ``groups == 1``,
+    else ``floor(planes · base_width / base_channels) · groups`` (ResNeXt-50 32×4d: 128 in
+    stage 1), and conv2 is a ``groups``-group conv.
     """
 
     expansion = 4
     last_norm = 'norm3'
     plugin_owner = 'AttnResNet'
-    plugin_positions = ('after_conv1', 'after_conv2', 'after_conv3', 'after_last_bn',
-                        'before_conv')
+    plugin_positions = ('after_conv1', 'before_norm2', 'replace_conv2', 'after_conv2',
+                        'after_conv3', 'after_last_bn', 'before_conv')
 
     def __init__(self, inplanes, planes, stride=1, dilation=1, downsample=None, style='pytorch',
                  with_cp=False, conv_cfg=None, norm_cfg=dict(type='BN'), dcn=None, plugins=None,
-                 where='', init_cfg=None):
+                 where='', init_cfg=None, groups=1, base_width=4, base_channels=64):
         super().__init__(init_cfg)
         if style not in ('pytorch', 'caffe'):
             raise ValueError(f"{self.plugin_owner}: style must be 'pytorch' or 'caffe', "
                              f'got {style!r}')
+        width = planes if groups == 1 else \
+            math.floor(planes * (base_width / base_channels)) * groups
+        self.groups = groups
+        self.width = width
         self.inplanes = inplanes
         self.planes = planes
         self.stride = stride
@@ -129,43 +146,77 @@ class AttnBottleneck(PluginHostMixin, BaseModule):
         else:
             self.conv1_stride, self.conv2_stride = stride, 1
 
-        self.norm1_name, norm1 = build_norm_layer(norm_cfg, planes, postfix=1)
-        self.norm2_name, norm2 = build_norm_layer(norm_cfg, planes, postfix=2)
+        self.norm1_name, norm1 = build_norm_layer(norm_cfg, width, postfix=1)
+        self.norm2_name, norm2 = build_norm_layer(norm_cfg, width, postfix=2)
         self.norm3_name, norm3 = build_norm_layer(norm_cfg, planes * self.expansion, postfix=3)
-        self.conv1 = build_conv_layer(conv_cfg, inplanes, planes, kernel_size=1,
+        self.conv1 = build_conv_layer(conv_cfg, inplanes, width, kernel_size=1,
                                       stride=self.conv1_stride, bias=False)
         self.add_module(self.norm1_name, norm1)
-        conv2_cfg = conv_cfg
-        if self.with_dcn:
-            dcn = dict(dcn)
-            if not dcn.pop('fallback_on_stride', False):
-                if conv_cfg is not None:
-                    raise ValueError(f'{self.plugin_owner}: conv_cfg must be None for DCN')
-                conv2_cfg = dcn
-        self.conv2 = build_conv_layer(conv2_cfg, planes, planes, kernel_size=3,
-                                      stride=self.conv2_stride, padding=dilation,
-                                      dilation=dilation, bias=False)
-        self.add_module(self.norm2_name, norm2)
-        self.conv3 = build_conv_layer(conv_cfg, planes, planes * self.expansion, kernel_size=1,
+        replace = [p for p in plugins or () if p.position == 'replace_conv2']
+        self._init_plugin_slots()
+        self.conv2_includes_norm = False
+        if replace:
+            self.conv2 = self._build_conv2_replacement(replace, plugins, where, width, dilation,
+                                                       groups, conv_cfg, norm_cfg)
+            self.conv2_includes_norm = bool(getattr(self.conv2, 'includes_norm_act', False))
+        else:
+            conv2_cfg = conv_cfg
+            if self.with_dcn:
+                dcn = dict(dcn)
+                if not dcn.pop('fallback_on_stride', False):
+                    if conv_cfg is not None:
+                        raise ValueError(f'{self.plugin_owner}: conv_cfg must be None for DCN')
+                    conv2_cfg = dcn
+            self.conv2 = build_conv_layer(conv2_cfg, width, width, kernel_size=3,
+                                          stride=self.conv2_stride, padding=dilation,
+                                          dilation=dilation, groups=groups, bias=False)
+        if not self.conv2_includes_norm:
+            self.add_module(self.norm2_name, norm2)
+        self.conv3 = build_conv_layer(conv_cfg, width, planes * self.expansion, kernel_size=1,
                                       bias=False)
         self.add_module(self.norm3_name, norm3)
         self.relu = nn.ReLU(inplace=True)
         self.downsample = downsample
 
-        self._init_plugin_slots()
         if plugins:
             out = planes * self.expansion
-            before = [('before_conv1', inplanes, '1'), ('before_conv2', planes, '2'),
-                      ('before_conv3', planes, '3')]
+            before = [('before_conv1', inplanes, '1'), ('before_conv2', width, '2'),
+                      ('before_conv3', width, '3')]
             if downsample is not None:
                 before.append(('before_downsample', inplanes, '_downsample'))
             self.build_plugins(plugins, {
                 'before_conv': before,
-                'after_conv1': [('after_conv1', planes, '')],
-                'after_conv2': [('after_conv2', planes, '')],
+                'after_conv1': [('after_conv1', width, '')],
+                'before_norm2': [('before_norm2', width, '')],
+                'after_conv2': [('after_conv2', width, '')],
                 'after_conv3': [('after_conv3', out, '')],
                 'after_last_bn': [('after_conv3', out, '')],
             }, where)
+
+    def _build_conv2_replacement(self, replace, plugins, where, width, dilation, groups,
+                                 conv_cfg, norm_cfg):
+        """conv2 built by the ``replace_conv2`` plugin (one per block), with the conv's
+        arguments; the combinations that cannot work are refused here."""
+        prefix = f'{self.plugin_owner}: {replace[0]} at {where}'
+        if len(replace) > 1:
+            raise ValueError(f'{prefix}: {len(replace)} plugins replace conv2 of the same block '
+                             f'({", ".join(map(str, replace))}); keep one')
+        if self.with_dcn:
+            raise ValueError(f'{prefix}: dcn also replaces conv2; use stage_with_dcn=False for '
+                             f'the stages the plugin replaces conv2 in')
+        if conv_cfg is not None:
+            raise ValueError(f'{prefix}: conv_cfg={conv_cfg!r} would apply to conv2, which the '
+                             f'plugin replaces with its own convolutions; use conv_cfg=None')
+        conv2 = self.build_replacement(replace[0], where, norm_cfg=norm_cfg, in_channels=width,
+                                       out_channels=width, stride=self.conv2_stride,
+                                       dilation=dilation, groups=groups)
+        if getattr(conv2, 'includes_norm_act', False):
+            clash = [p for p in plugins if p.position == 'before_norm2']
+            if clash:
+                raise ValueError(f'{self.plugin_owner}: {clash[0]} at {where}: {replace[0]} '
+                                 f'brings its own norm, so conv2 has no bn2 to insert before; '
+                                 f"use position 'after_conv2'")
+        return conv2
 
     @property
     def norm1(self):
@@ -184,7 +235,9 @@ class AttnBottleneck(PluginHostMixin, BaseModule):
         def _inner_forward(x):
             out = self.relu(self.norm1(self.conv1(self.run_slot('before_conv1', x))))
             out = self.run_slot('after_conv1', out)
-            out = self.relu(self.norm2(self.conv2(self.run_slot('before_conv2', out))))
+            out = self.conv2(self.run_slot('before_conv2', out))
+            if not self.conv2_includes_norm:  # SK: its paths end with their own BN + ReLU
+                out = self.relu(self.norm2(self.run_slot('before_norm2', out)))
             out = self.run_slot('after_conv2', out)
             out = self.norm3(self.conv3(self.run_slot('before_conv3', out)))
             out = self.run_slot('after_conv3', out)
@@ -276,6 +329,10 @@ class AttnResNet(PluginHostMixin, _MMSegResNet):
             ``after_conv1``       after conv1→bn1→relu                            ``planes``
             ``after_conv2``       Bottleneck: after conv2→bn2→relu;               ``planes``
                                   BasicBlock: after bn2, before the add
+            ``before_norm2``      after conv2, before bn2 (SimAM)                 conv2 width
+            ``replace_conv2``     Bottleneck only: the module *is* conv2 (SK,     conv2 width
+                                  EPSA), built with the conv's in/out
+                                  channels, stride, dilation and groups
             ``after_conv3``       Bottleneck only: after bn3, before the add      ``planes * 4``
             ``after_last_bn``     after the last BN, before the add (=            block output
                                   after_conv3 / after_conv2): one config for
@@ -301,7 +358,10 @@ class AttnResNet(PluginHostMixin, _MMSegResNet):
             their initial values for the whole run and every plugin BN would normalise with its
             initial running statistics (mean 0, var 1) forever. ``train_plugins=True`` keeps all
             plugin parameters trainable and plugin BNs in train mode despite ``frozen_stages`` and
-            ``norm_eval``.
+            ``norm_eval``. A ``replace_conv2`` module (SK, EPSA) is the block's conv2, not an
+            add-on: ``frozen_stages`` freezes it and ``norm_eval`` applies to its norms whatever
+            ``train_plugins`` says (there are no torchvision weights for it; its configs start
+            from our classification checkpoint).
         zero_init_residual: zero the last BN of each residual branch (``bn3``/``bn2``, never a
             plugin's BN) when ``init_cfg`` and ``pretrained`` are ``None`` (mmdet/mmseg rule).
             Default ``True``, as in mmdet, mmseg and mmpretrain.
@@ -525,6 +585,38 @@ class AttnResNetV1d(AttnResNet):
 
     def __init__(self, **kwargs):
         super().__init__(deep_stem=True, avg_down=True, **kwargs)
+
+
+@MODELS.register_module()
+class AttnResNeXt(AttnResNet):
+    """AttnResNet with ResNeXt bottlenecks (``groups``-group 3×3 convs of width
+    ``floor(planes · base_width / 64) · groups``), as mmdet/mmseg ``ResNeXt`` (``groups``,
+    ``base_width``) and mmpretrain ``ResNeXt`` (``width_per_group``, accepted as the same
+    argument). Weight names as theirs (``layerS.B.conv2`` is the grouped conv). Depth 50/101/152;
+    ResNeXt-50 32×4d: ``groups=32, base_width=4`` (25,028,904 parameters with an ImageNet head).
+    SKNet-50 is this backbone with ``SK`` at ``replace_conv2``."""
+
+    arch_settings = {d: v for d, v in AttnResNet.arch_settings.items() if d >= 50}
+
+    def __init__(self, groups=1, base_width=4, width_per_group=None, **kwargs):
+        if width_per_group is not None:
+            if base_width not in (4, width_per_group):
+                raise ValueError(f'{self.plugin_owner}: base_width={base_width} and '
+                                 f'width_per_group={width_per_group} are the same argument '
+                                 f'(mmdet / mmpretrain names); give one')
+            base_width = width_per_group
+        if not isinstance(groups, int) or groups < 1:
+            raise ValueError(f'{self.plugin_owner}: groups must be a positive integer, got '
+                             f'{groups!r}')
+        self.groups = groups
+        self.base_width = base_width
+        super().__init__(**kwargs)
+
+    def make_res_layer(self, **kwargs):
+        kwargs.setdefault('groups', self.groups)
+        kwargs.setdefault('base_width', self.base_width)
+        kwargs.setdefault('base_channels', self.base_channels)
+        return super().make_res_layer(**kwargs)
 
 
 @MODELS.register_module()

@@ -111,6 +111,7 @@ class BAM(AttentionModule):
                 m.reset_parameters()  # weight 1, bias 0, running statistics reset
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self._check_input(x)
         c = self.channel_fc2(torch.relu(self.channel_bn(self.channel_fc1(pool_hw(x).flatten(1)))))
         c = c[:, :, None, None]                     # (B, C, 1, 1)
         s = self.spatial(x)                         # (B, 1, H, W)

@@ -122,6 +122,7 @@ class CBAM(AttentionModule):
             nn.init.zeros_(self.spatial_bn.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self._check_input(x)
         # channel attention: σ(Σ_p MLP(pool_p(x))). The shared MLP runs once on the P pooled
         # descriptors stacked along the batch, (P·B, C), instead of P times (fewer ops per call,
         # forward and backward; the same function).

@@ -84,6 +84,7 @@ class CoordAtt(AttentionModule):
                 nn.init.zeros_(m.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self._check_input(x)
         h = x.shape[2]
         w = x.shape[3]
         dtype = x.dtype

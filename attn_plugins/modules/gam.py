@@ -121,6 +121,7 @@ class GAM(AttentionModule):
                 nn.init.zeros_(bn.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self._check_input(x)
         # Channel gate: (B, C, H, W) → (B, H, W, C) → MLP → (B, C, H, W).
         a = self.channel_fc2(self.channel_act(self.channel_fc1(x.permute(0, 2, 3, 1))))
         a = a.permute(0, 3, 1, 2)

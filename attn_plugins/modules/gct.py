@@ -71,6 +71,7 @@ class GCT(AttentionModule):
         nn.init.zeros_(self.beta)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self._check_input(x)
         eps = self.epsilon
         with fp32(x):
             xf = x.float()

@@ -4,7 +4,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import as_dtype, pool_hw
+from ._utils import as_dtype, in_channels_arg, pool_hw, positive_int
 
 
 @MODELS.register_module()
@@ -36,8 +36,9 @@ class SE(AttentionModule):
 
     def __init__(self, in_channels: int, reduction: int = 16, bias: bool = True, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
-        if reduction < 1:
-            raise ValueError(f'SE: reduction must be >= 1, got {reduction}')
+        in_channels_arg('SE', in_channels)
+        positive_int('SE', 'reduction', reduction, 'the paper uses 16')
+        self.in_channels = in_channels
         hidden = max(1, in_channels // reduction)
         self.fc1 = nn.Conv2d(in_channels, hidden, 1, bias=bias)
         self.act = nn.ReLU(inplace=True)
@@ -49,5 +50,6 @@ class SE(AttentionModule):
         self.fc2.reset_parameters()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self._check_input(x)
         s = self.fc2(self.act(self.fc1(pool_hw(x))))
         return x * as_dtype(torch.sigmoid(s), x.dtype)

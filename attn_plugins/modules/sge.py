@@ -6,7 +6,7 @@ from mmengine.registry import MODELS
 from torch import nn
 
 from ._base import AttentionModule
-from ._utils import fp32, resolve_groups
+from ._utils import fp32, resolve_groups, std_safe
 
 
 @MODELS.register_module()
@@ -69,6 +69,7 @@ class SGE(AttentionModule):
         nn.init.ones_(self.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self._check_input(x)
         b, c, h, w = x.shape
         g = self.groups
         xg = x.reshape(b, g, c // g, h, w)   # splits C only: a view for any memory format
@@ -82,10 +83,8 @@ class SGE(AttentionModule):
             # unbiased: Σt² / (n − 1); at n = 1, t ≡ 0 and the divisor is 1, so var = 0 (no Python
             # branch on n, which torch.jit.trace would freeze).
             var = t.pow(2).sum(dim=2, keepdim=True) / (n - 1 + (n == 1))
-            pos = var > 0
             # sqrt only where var > 0, so neither the value nor its gradient is NaN/inf at 0.
-            std = torch.where(pos, torch.where(pos, var, torch.ones_like(var)).sqrt(),
-                              torch.zeros_like(var))
+            std = std_safe(var)
             t = (t / (std + self.eps)).view(b, g, h, w)
             gate = torch.sigmoid(t * self.weight.float() + self.bias.float())
         out = xg * gate.unsqueeze(2).to(x.dtype)

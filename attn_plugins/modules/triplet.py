@@ -5,7 +5,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._base import AttentionModule
-from ._utils import as_dtype, make_odd, max_over
+from ._utils import as_dtype, in_channels_arg, init_conv_bn, make_odd, max_over
 
 
 class _ConvBN(nn.Module):
@@ -59,8 +59,12 @@ class TripletAttention(AttentionModule):
     conv ``2→1`` k×k without bias, ``BatchNorm2d(1, eps=1e-5, momentum=0.01)``, no ReLU, branch
     layouts cw = ``permute(0, 2, 1, 3)`` and hc = ``permute(0, 3, 2, 1)``, state-dict names
     ``cw/hc/hw.conv.conv.weight``, ``.conv.bn.*``. 3·(2k² + 2) parameters (300 at k=7; ResNet-50
-    after the last BN of all 16 bottlenecks: +4,800). Initialisation as the reference ResNet's
-    key-based init: conv ``kaiming_normal_(mode='fan_out')``, BN weight 1, bias 0.
+    after the last BN of all 16 bottlenecks: +4,800). Initialisation as the official ImageNet
+    training code's key-based init (``MODELS/resnet.py``): conv ``kaiming_normal_(mode='fan_out')``,
+    BN bias 0, BN weight 1 in the cw and hc branches and **0 in the hw (spatial) branch** (the
+    reference zeroes every BN weight whose state-dict key contains "SpatialGate", the hw branch's
+    name there), so the hw gate starts at σ(0) = 0.5; its MobileNetV2 code keeps weight 1
+    (``hw_bn_weight=1.``).
 
     Deliberate deviations (same values up to rounding):
 
@@ -77,6 +81,8 @@ class TripletAttention(AttentionModule):
         in_channels: C (unused; the module has no channel-dependent parameters).
         kernel_size: k of the three gate convs (odd).
         no_spatial: drop the hw (spatial) branch and average the two others.
+        hw_bn_weight: initial weight of the hw branch's BN (0: the official ResNet code; 1: its
+            MobileNetV2 code).
         init_cfg: mmengine init config; overrides the reference initialisation when given.
     """
 
@@ -90,8 +96,9 @@ class TripletAttention(AttentionModule):
     reference = 'landskape-ai/triplet-attention (triplet_attention.py)'
 
     def __init__(self, in_channels: int, kernel_size: int = 7, no_spatial: bool = False,
-                 init_cfg=None):
+                 hw_bn_weight: float = 0., init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        in_channels_arg('TripletAttention', in_channels)
         if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) or kernel_size < 1:
             raise ValueError(f'TripletAttention: kernel_size must be a positive odd integer, '
                              f'got {kernel_size!r}; use 7 (the paper default) or 3')
@@ -102,6 +109,7 @@ class TripletAttention(AttentionModule):
         self.in_channels = in_channels
         self.kernel_size = kernel_size
         self.no_spatial = no_spatial
+        self.hw_bn_weight = float(hw_bn_weight)
         self.cw = _Gate(kernel_size)
         self.hc = _Gate(kernel_size)
         if not no_spatial:
@@ -109,13 +117,9 @@ class TripletAttention(AttentionModule):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode='fan_out')
-            elif isinstance(m, nn.BatchNorm2d):
-                m.reset_running_stats()
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
+        init_conv_bn(self, lambda w: nn.init.kaiming_normal_(w, mode='fan_out'))
+        if not self.no_spatial:
+            nn.init.constant_(self.hw.conv.bn.weight, self.hw_bn_weight)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # cw: reference permutes to (B, H, C, W) and pools over H → conv on the (C, W) plane.

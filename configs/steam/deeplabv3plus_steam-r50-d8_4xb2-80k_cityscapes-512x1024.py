@@ -1,8 +1,11 @@
 # DeepLabV3+ R-50-D8 on Cityscapes (80k iterations, mmseg's schedule) with STEAM
-#   (re-implementation). Placement: STEAM (arXiv 2412.09023) is a re-implementation (no released
-#   code). One unit after the last BN of the LAST block of each stage (4 units, 256 params).
-#   Unverified: a summary of the paper mentions ~320 params = ~5 units in ResNet-50 ("adaptive
-#   placement per stage"). OGP grid 7 (4 for CIFAR: the final feature size).
+#   (re-implementation). Placement: STEAM (arXiv 2412.09023) is a re-implementation: the first
+#   author's partial code (sabharwalrishabh/STEAM) fixes the graphs, OGP, nearest upsampling, out =
+#   x + tanh(x*Mc)*Ms and the placement, not the graph layer. After the last BN, never in block 0:
+#   the last block of each stage, blocks 2 and 5 of a 6-block stage (ResNet-50: layer1[2],
+#   layer2[3], layer3[2,5], layer4[2], 5 units, 320 params; ResNet-18/101: the last block of each
+#   stage, 256). OGP grid 7 (4 for CIFAR: the final feature size; the authors upsample CIFAR to 224
+#   instead).
 # Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
 #   steam/steam-resnetv1c50_8xb32_in1k.py (pretrain with the module, then transfer):
 #   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own
@@ -17,7 +20,7 @@ model = dict(
             dict(
                 cfg=dict(type='STEAM', embed_dim=8, num_heads=2, ogp_size=7),
                 position='after_last_bn',
-                blocks=(-1, )),
+                blocks=((-1, ), (-1, ), (2, 5), (-1, ))),
         ],
         init_cfg=dict(
             type='Pretrained',

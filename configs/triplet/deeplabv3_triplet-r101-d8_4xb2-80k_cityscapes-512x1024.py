@@ -1,6 +1,7 @@
 # DeepLabV3 R-101-D8 on Cityscapes (80k iterations, mmseg's schedule) with Triplet Attention k=7.
 #   Placement: Triplet Attention (Misra et al., WACV 2021), k=7, after the last BN of every block,
-#   before the residual add (ResNet-50 25,561,832).
+#   before the residual add (ResNet-50 25,561,832); the hw (spatial) branch's BN weight starts at 0
+#   as the official ImageNet ResNet code.
 # Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
 #   triplet/triplet-resnetv1c101_8xb32_in1k.py (pretrain with the module, then transfer):
 #   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own

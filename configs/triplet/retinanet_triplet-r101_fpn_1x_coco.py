@@ -1,6 +1,7 @@
 # RetinaNet FPN R-101 1x on COCO with Triplet Attention k=7. Placement: Triplet Attention (Misra et
 #   al., WACV 2021), k=7, after the last BN of every block, before the residual add (ResNet-50
-#   25,561,832).
+#   25,561,832); the hw (spatial) branch's BN weight starts at 0 as the official ImageNet ResNet
+#   code.
 # Backbone initialised from our ImageNet classification checkpoint (pretrain with the module, then
 #   transfer): train triplet/triplet-resnet101_8xb32_in1k.py first, or run both steps with
 #   tools/train_chain.sh. frozen_stages=1 and norm_eval=True as mmdet. Alternative init:

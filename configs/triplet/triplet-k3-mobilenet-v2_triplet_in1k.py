@@ -13,7 +13,11 @@ _base_ = '../_base_/mmpretrain/mobilenet-v2_8xb32_in1k.py'
 custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
 model = dict(
     backbone=dict(
-        plugins=[dict(cfg=dict(type='TripletAttention', kernel_size=3), position='after_project')]))
+        plugins=[
+            dict(
+                cfg=dict(type='TripletAttention', kernel_size=3, hw_bn_weight=1.0),
+                position='after_project'),
+        ]))
 test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='ResizeEdge', scale=256, edge='short', backend='pillow', interpolation='bilinear'),

@@ -1,5 +1,6 @@
 # ResNet-18 + Triplet Attention k=7 on ImageNet-1k. Placement: Triplet Attention (Misra et al., WACV
-#   2021), k=7, after the last BN of every block, before the residual add (ResNet-50 25,561,832).
+#   2021), k=7, after the last BN of every block, before the residual add (ResNet-50 25,561,832);
+#   the hw (spatial) branch's BN weight starts at 0 as the official ImageNet ResNet code.
 _base_ = '../_base_/mmpretrain/resnet18_8xb32_in1k.py'
 custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
 model = dict(

@@ -1,5 +1,6 @@
 # ResNet-50 + Triplet Attention k=7 on CIFAR-100. Placement: Triplet Attention (Misra et al., WACV
-#   2021), k=7, after the last BN of every block, before the residual add (ResNet-50 25,561,832).
+#   2021), k=7, after the last BN of every block, before the residual add (ResNet-50 25,561,832);
+#   the hw (spatial) branch's BN weight starts at 0 as the official ImageNet ResNet code.
 _base_ = '../_base_/mmpretrain/resnet50_8xb16_cifar100.py'
 custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
 model = dict(

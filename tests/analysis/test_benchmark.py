@@ -1,4 +1,4 @@
-"""tools/analysis/benchmark.py: module mode (JSON schema, timm peers with matching outputs and a
+"""tools/analysis/benchmark.py: module mode (JSON schema, peers (timm, official op sequences) with matching outputs and a
 ratio), config mode (overhead against the plugin-free baseline), table and plot from the JSON.
 
 Tiny shapes and 2 repeats; nothing here asserts on a timing (the machine may be loaded).
@@ -106,13 +106,20 @@ def test_peers_match_and_give_a_ratio(module_report):
     assert set(rep['peer_notes']) == {'SE', 'ECA'}
 
 
-@pytest.mark.parametrize('name', ['SE', 'ECA', 'CBAM', 'ContextBlock', 'CoordAtt'])
-def test_every_timm_peer_computes_the_same_function(name):
-    """Random weights (so zero-initialised layers hide nothing), copied into the timm module."""
+def _peer_names():
+    from attn_plugins.analysis import benchmark as B
+    return sorted(B.PEERS)
+
+
+@pytest.mark.parametrize('name', _peer_names())
+def test_every_peer_computes_the_same_function(name):
+    """Random weights (so zero-initialised layers hide nothing), copied into the timm module or the
+    restated official op sequence; the outputs agree in eval and train mode. For the restatements
+    this is also a second, independent check of our module against its reference code."""
     from attn_plugins.analysis import benchmark as B
     torch.manual_seed(0)
-    ours = B.build_module(name, 64)
-    x = torch.randn(2, 64, 9, 11)
+    ours = B.build_module(name, 128)     # 128: SA's 2 × 64 groups, EPSA's 4 × 16
+    x = torch.randn(2, 128, 9, 11)
     peer, res = B.build_peer(name, ours, x)
     assert res['outputs_match'], res
     assert res['max_abs_eval'] > 0  # a real output, not all zeros
@@ -141,7 +148,7 @@ def test_table_and_plot_from_the_json(module_report, tmp_path):
     assert tool.main(['--table', path, '--table-out', str(md)]) == 0
     assert tool.main(['--plot', path, '--plot-out', str(png)]) == 0
     text = md.read_text()
-    assert '| SE | 32 |' in text and '| ECA | 48×64 |' in text and 'timm peers' in text
+    assert '| SE | 32 |' in text and '| ECA | 48×64 |' in text and 'Peers: timm modules or the official op sequence' in text
     assert png.stat().st_size > 10000
     img = cv2.imread(str(png))
     assert img is not None and img.shape[0] > 300
@@ -236,3 +243,45 @@ def test_verdicts_put_a_ratio_above_one_in_context():
     assert 'measurement noise' in _verdict(r(1.02, 0.99, 1.05), control=dict(ratio=1.0))
     assert _verdict(r(3.97, 1.69, 3.13), control=dict(ratio=3.88)).startswith('unreliable')
     assert '> 1' in _verdict(r(1.05, 1.03, 1.07), control=dict(ratio=1.0))
+
+
+def test_every_module_has_a_peer_or_a_reason():
+    """Each catalogued module is compared with timm or its official op sequence, except those
+    with no code to restate (GAM, STEAM), mmcv's own CrissCross and NonLocal2d."""
+    from attn_plugins.analysis import benchmark as B
+    from attn_plugins.analysis.official import NO_OFFICIAL
+    from attn_plugins.catalog import module_names
+    without = set(module_names()) - set(B.PEERS)
+    assert without == set(NO_OFFICIAL) | {'CrissCross', 'NonLocal2d'}, without
+    assert {'SGE', 'BAM', 'SA', 'SK', 'EPSA', 'SimAM'} <= set(B.PEERS)
+
+
+def test_merge_replaces_rerun_cases_and_records_them(module_report):
+    """--merge-into: the re-run's cases replace those of the same module and size, keep their own
+    relative_to_block, and the re-run is listed with its command; other cases are untouched."""
+    from attn_plugins.analysis import benchmark as B
+    import copy
+    rep, _ = module_report
+    update = copy.deepcopy(rep)
+    update['created'] = 'later'
+    update['cases'] = [dict(c, marker=1) for c in rep['cases']
+                       if c['module'] in ('SE', 'ResNet50Bottleneck') and c['input_size'] == [32, 32]]
+    merged = B.merge_reports(rep, update)
+    assert len(merged['cases']) == len(rep['cases'])
+    got = {(c['module'], tuple(c['input_size'])): c for c in merged['cases']}
+    assert got[('SE', (32, 32))]['marker'] == 1 and got[('SE', (32, 32))]['rerun'] == 'later'
+    assert 'marker' not in got[('ResNet50Bottleneck', (32, 32))]   # the base reference stays
+    assert 'marker' not in got[('ECA', (32, 32))]
+    assert merged['reruns'][-1]['cases'] == ['SE @ 32x32']
+    with pytest.raises(ValueError, match='module-mode'):
+        B.merge_reports(dict(rep, kind='config'), update)
+
+
+def test_replace_conv_modules_are_measured_at_the_conv_width():
+    """SK and EPSA replace the Bottleneck's 3×3 conv, so they get that conv's input (C/4 = 64 at
+    stage 1), not the block output (256) the after-bn3 modules see."""
+    from attn_plugins.analysis import benchmark as B
+    case = B.run_module_case('SK', (32, 32), repeats=1, min_repeats=1, warmup=1, memory=False,
+                             peers=False, backward=False)
+    assert case['feature_shape'][1] == 64 and 'conv' in case['channels_note']
+    assert B.module_channels('SE', 1) == 256 and B.module_channels('EPSA', 2) == 128

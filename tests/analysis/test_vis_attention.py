@@ -119,7 +119,9 @@ def test_layers_filter(setup, tmp_path):
 
 
 @pytest.mark.parametrize('name', ['CBAM', 'BAM', 'TripletAttention', 'GAM', 'SA', 'CoordAtt',
-                                  'SGE', 'STEAM', 'ContextBlock', 'NonLocal2d', 'SE', 'ECA', 'GCT'])
+                                  'SGE', 'STEAM', 'ContextBlock', 'NonLocal2d', 'SE', 'ECA', 'GCT',
+                                  'SK', 'EPSA', 'PAM', 'CAM', 'CrissCross', 'SimAM', 'EMA',
+                                  'FcaNet', 'SRM', 'MCA', 'GE'])
 def test_gates_are_the_ones_the_module_applied(name):
     """Recomputed gates rebuild the output where the module is ``x ⊙ gate``; every map is finite
     and has the feature map's size."""
@@ -136,7 +138,16 @@ def test_gates_are_the_ones_the_module_applied(name):
         maps = func(m, x, y)
     for k, v in maps.items():
         assert torch.isfinite(v).all(), k
-        assert tuple(v.shape) in ((6, 7), (128, )), (k, v.shape)
+        assert tuple(v.shape) in ((6, 7), (128, ), (32, )), (k, v.shape)   # EPSA: C/4 branch
+    assert name in vis.GATE_FUNCS
+    if name == 'STEAM':
+        # default out = x + tanh(x ⊙ Mc) ⊙ Ms: rebuilt from the recomputed gates
+        f = torch.tanh(x * maps['channel'][None, :, None, None])
+        torch.testing.assert_close(x + f * maps['spatial_gate'], y, rtol=1e-4, atol=1e-5)
+    if name == 'SK':   # between the 3×3 path and the dilated "5×5" one
+        assert 3 <= maps['kernel_extent'].min() <= maps['kernel_extent'].max() <= 5
+    if name == 'EPSA':
+        assert 3 <= maps['kernel_size'].min() <= maps['kernel_size'].max() <= 9
     if name == 'CBAM':
         cg, sg = maps['channel'], maps['spatial']
         torch.testing.assert_close(x * cg[None, :, None, None] * sg, y, rtol=1e-4, atol=1e-5)

@@ -45,6 +45,28 @@ R50_CASES = {
 }
 
 
+# The second survey (reference/modules_more.md §23), each in its paper's placement.
+R50_CASES.update({
+    # PytorchInsight SK-ResNet-50*: a full 3×3 path + a group-32 path replace conv2, d = C/16
+    'SK-ResNet': ([dict(cfg=dict(type='SK', path_groups=(1, 32), path_dilations=(1, 1),
+                                 min_channels=0), position='replace_conv2')], 26_154_496),
+    'EPSANet-50 (small)': ([dict(cfg=dict(type='EPSA'), position='replace_conv2')], 22_561_715),
+    'FcaNet': ([dict(cfg=dict(type='FcaNet', dct_size=d), position=AFTER_LAST_BN,
+                     stages=tuple(i == s for i in range(4)))
+                for s, d in enumerate((56, 28, 14, 7))], 28_071_976),
+    'SimAM': ([dict(cfg=dict(type='SimAM', e_lambda=0.1), position='before_norm2')], 25_557_032),
+    'SRM': ([dict(cfg=dict(type='SRM'), position=AFTER_LAST_BN)], 25_617_448),
+    'EMA': ([dict(cfg=dict(type='EMA'), position=AFTER_LAST_BN)], 25_755_400),
+    'MCA': ([dict(cfg=dict(type='MCA'), position=AFTER_LAST_BN)], 25_557_144),
+    'GE-theta+': ([dict(cfg=dict(type='GE', variant='theta+', global_size=k), position=AFTER_LAST_BN,
+                        stages=tuple(i == s for i in range(4)))
+                   for s, k in enumerate((56, 28, 14, 7))], 33_637_592),
+    # STEAM (author code): units in layer1[2], layer2[3], layer3[2, 5], layer4[2] = 5 × 64
+    'STEAM': ([dict(cfg=dict(type='STEAM'), position=AFTER_LAST_BN,
+                    blocks=((-1, ), (-1, ), (2, 5), (-1, )))], 25_557_032 + 320),
+})
+
+
 @pytest.mark.parametrize('name', list(R50_CASES))
 def test_resnet50_with_module_matches_published_total(params, classifier_cfg, name):
     plugins, total = R50_CASES[name]
@@ -56,3 +78,14 @@ def test_resnet18_and_101_se(params, classifier_cfg):
     # One config for every depth: after_last_bn = after bn2 (BasicBlock) / bn3 (Bottleneck).
     assert params(classifier_cfg(resnet(18, se), in_channels=512)) == 11_778_592
     assert params(classifier_cfg(resnet(101, se))) == 49_326_872
+
+
+def test_resnext50_and_sknet50_and_epsanet101(params, classifier_cfg):
+    """ResNeXt-50 32×4d 25,028,904 (mmpretrain's width_per_group spelling); SKNet-50 = it with SK
+    replacing every grouped 3×3 conv, 27,479,784; EPSANet-101 38,900,279."""
+    x50 = dict(type='AttnResNeXt', depth=50, out_indices=(3, ), groups=32, width_per_group=4)
+    assert params(classifier_cfg(x50)) == 25_028_904
+    sk = [dict(cfg=dict(type='SK'), position='replace_conv2')]
+    assert params(classifier_cfg(dict(x50, plugins=sk))) == 27_479_784
+    epsa = [dict(cfg=dict(type='EPSA'), position='replace_conv2')]
+    assert params(classifier_cfg(resnet(101, epsa))) == 38_900_279

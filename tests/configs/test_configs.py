@@ -153,6 +153,26 @@ PARAMS = {
     'coord_att/coord-att-mobilenet-v2_8xb32_in1k.py': 3_951_504,
     'eca/eca-mobilenet-v2_8xb32_in1k.py': 3_504_903,
     'triplet/triplet-mobilenet-v2_8xb32_in1k.py': 3_509_972,
+    # the second survey (reference/modules_more.md §23): published / official-code totals
+    'sknet/sknet-resnext50-32x4d_8xb32_in1k.py': 27_479_784,   # SKNet-50
+    'sk/sk-resnet50_8xb32_in1k.py': 26_154_496,                # PytorchInsight SK-ResNet-50*
+    'epsa/epsa-resnet50_8xb32_in1k.py': 22_561_715,            # EPSANet-50 (small)
+    'epsa/epsa-resnet101_8xb32_in1k.py': 38_900_279,           # EPSANet-101
+    'fcanet/fcanet-resnet50_8xb32_in1k.py': 28_071_976,
+    'simam/simam-resnet50_8xb32_in1k.py': 25_557_032,
+    'simam/simam-mobilenet-v2_8xb32_in1k.py': 3_504_872,
+    'srm/srm-resnet50_8xb32_in1k.py': 25_617_448,
+    'ema/ema-resnet50_8xb32_in1k.py': 25_755_400,
+    'ema/ema-resnet50_8xb16_cifar100.py': 23_903_620,          # README "23.85M" not reproduced
+    'ema/ema-mobilenet-v2_8xb32_in1k.py': 3_550_156,           # README 3.55M (24 groups at 144)
+    'mca/mca-resnet50_8xb32_in1k.py': 25_557_144,
+    'ge/ge-resnet50_8xb32_in1k.py': 33_637_592,                # GE-θ⁺
+    'steam/steam-resnet50_8xb32_in1k.py': 25_557_352,          # 5 units × 64 (author code)
+    'steam/steam-resnet18_8xb32_in1k.py': 11_689_512 + 256,
+    'steam/steam-resnet101_8xb32_in1k.py': 44_549_160 + 256,
+    'pam/pam-resnet50_8xb32_in1k.py': 25_557_032 + 1_312_001 + 5_245_441,   # 1.25C²+1.25C+1
+    'crisscross/crisscross-resnet50_8xb32_in1k.py': 25_557_032 + 1_312_001 + 5_245_441,
+    'cam/cam-resnet50_8xb32_in1k.py': 25_557_032 + 2,
     # the Coordinate Attention paper's "+SE 3.89M" / "+CBAM 3.89M" (our inferred placement)
     'se/se-mobilenet-v2_8xb32_in1k.py': 3_888_305,
     'cbam/cbam-mobilenet-v2_8xb32_in1k.py': 3_890_005,

@@ -48,6 +48,11 @@ EXTRA = [
     'gc/deeplabv3_gc-r50-d8_4xb2-80k_cityscapes-512x1024.py',
     'coord_att/coord-att-mobilenet-v2-d8_deeplabv3_4xb4-40k_voc12aug-512x512.py',
     'baseline/mobilenet-v2-d8_deeplabv3_4xb2-80k_cityscapes-512x1024.py',
+    # the second survey: ResNeXt (SKNet), a replace_conv2 module in RetinaNet / Mask R-CNN, SimAM
+    # inside MobileNetV2's depthwise conv on CIFAR, criss-cross attention on Cityscapes
+    'sknet/sknet-resnext50-32x4d_8xb32_in1k.py', 'epsa/retinanet_epsa-r50_fpn_1x_coco.py',
+    'sk/mask-rcnn_sk-r50_fpn_1x_coco.py', 'simam/simam-mobilenet-v2_8xb16_cifar100.py',
+    'crisscross/deeplabv3_crisscross-r50-d8_4xb2-80k_cityscapes-512x1024.py',
 ]
 CASES = [(m, _name(m, pat)) for m in MODULES for pat in FAMILIES.values()
          if osp.isfile(osp.join(CONFIG_ROOT, _name(m, pat)))]
@@ -126,9 +131,11 @@ def test_one_training_step(module, path):
     grads = [p.grad for n, p in model.backbone.named_parameters() if p.requires_grad]
     assert grads and all(g is not None for g in grads[-5:])
     # every trainable plugin parameter takes part in the loss (zero_init_residual may make the
-    # first gradients of after-last-BN plugins exactly zero, so only their presence is checked)
+    # first gradients of after-last-BN plugins exactly zero, so only their presence is checked);
+    # attention modules that replace conv2 (SK, EPSA) are not add-on plugins but count here
+    from attn_plugins.analysis.complexity import attention_module_names
     from attn_plugins.backbones._plugins import named_plugins
-    trainable = [(n, p) for name, m in named_plugins(model.backbone)
+    trainable = [(n, p) for name, m in attention_module_names(model.backbone).items()
                  for n, p in m.named_parameters(prefix=name) if p.requires_grad]
     if module not in ('baseline', 'abn'):
         assert trainable
@@ -136,7 +143,7 @@ def test_one_training_step(module, path):
     if '_tv-pre_' in path:  # train_plugins=True: stage-1 plugins train despite frozen_stages=1
         every = [n for name, m in named_plugins(model.backbone)
                  for n, _ in m.named_parameters(prefix=name)]
-        assert [n for n, _ in trainable] == every
+        assert sorted(n for n, _ in trainable) == sorted(every)
 
 
 CHAINS = [
@@ -145,6 +152,7 @@ CHAINS = [
     'gct/deeplabv3_gct-r50-d8_4xb4-40k_voc12aug-512x512.py',  # deep stem + stem GCT
     'coord_att/coord-att-mobilenet-v2-d8_deeplabv3_4xb4-40k_voc12aug-512x512.py',
     'eca/retinanet_eca-r101_fpn_1x_coco.py',
+    'sk/faster-rcnn_sk-r50_fpn_1x_coco.py',  # the SK units are conv2: their keys hand over too
 ]
 
 

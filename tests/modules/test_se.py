@@ -54,6 +54,21 @@ def test_init_weights_restores_pytorch_default_after_a_backbone_pass():
     assert m.fc1.weight.abs().max() <= bound
 
 
-def test_bad_reduction_is_rejected():
-    with pytest.raises(ValueError, match='reduction must be >= 1, got 0'):
+def test_bad_reduction_and_width_are_rejected_in_init():
+    """SE(0) used to build (a 0-channel conv); both fail in __init__ with the value and a fix."""
+    with pytest.raises(ValueError, match='reduction must be a positive integer, got 0; the paper '
+                                         'uses 16'):
         SE(64, reduction=0)
+    with pytest.raises(ValueError, match='SE: in_channels must be a positive integer, got 0; pass '
+                                         'the channel count'):
+        SE(0)
+
+
+def test_wrong_channel_count_names_module_expected_and_received():
+    """A map of the wrong width gives one ValueError naming the module and both widths (not the
+    inner conv's shape error)."""
+    with pytest.raises(ValueError, match=r'SE: built for in_channels=64 \(B, 64, H, W\), got 32 '
+                                         r'channels'):
+        SE(64)(torch.randn(2, 32, 5, 5))
+    with pytest.raises(ValueError, match='got a 3-d tensor'):
+        SE(64)(torch.randn(2, 64, 5))

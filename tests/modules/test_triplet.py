@@ -69,7 +69,8 @@ def test_param_count_is_3x_2k2_plus_2_and_published_totals():
 
 def test_layers_and_init_match_reference():
     """Reference layers: conv 2→1, k×k, padding (k-1)//2, no bias; BN(1, eps 1e-5, momentum 0.01);
-    state-dict names cw/hc/hw.conv.conv/bn. Init: kaiming_normal_ fan_out (std √2/k), BN 1/0."""
+    state-dict names cw/hc/hw.conv.conv/bn. Init as the official ImageNet code: kaiming_normal_
+    fan_out (std √2/k), BN bias 0, BN weight 1 in cw/hc and 0 in hw ("SpatialGate" keys)."""
     torch.manual_seed(0)
     m = TripletAttention(64, kernel_size=31)
     assert set(m.state_dict()) == {f'{b}.conv.{n}' for b in ('cw', 'hc', 'hw') for n in (
@@ -81,7 +82,9 @@ def test_layers_and_init_match_reference():
         assert conv.bias is None and conv.in_channels == 2 and conv.out_channels == 1
         assert conv.kernel_size == (31, 31) and conv.padding == (15, 15)
         assert bn.eps == 1e-5 and bn.momentum == 0.01
-        assert torch.equal(bn.weight, torch.ones(1)) and torch.equal(bn.bias, torch.zeros(1))
+        want = 0. if gate is m.hw else 1.
+        assert torch.equal(bn.weight, torch.full((1, ), want)), gate
+        assert torch.equal(bn.bias, torch.zeros(1))
         ws.append(conv.weight.flatten())
     w = torch.cat(ws)                                   # 3·2·31² = 5,766 samples
     assert abs(w.mean().item()) < 0.01
@@ -149,3 +152,19 @@ def test_input_gradient_matches_reference_including_ties():
     m.double()(xa).backward(g)
     triplet_by_hand(xb, m).backward(g)
     torch.testing.assert_close(xa.grad, xb.grad, rtol=1e-10, atol=1e-10)
+
+
+def test_hw_branch_starts_at_half_and_mobilenet_init_is_reachable():
+    """hw BN weight 0 → the spatial gate is σ(BN bias 0) = 0.5 at initialisation, in train and
+    eval mode; hw_bn_weight=1 gives the official MobileNetV2 init (all three BN weights 1)."""
+    torch.manual_seed(4)
+    m = TripletAttention(8)
+    x = torch.randn(2, 8, 5, 6)
+    for train in (True, False):
+        m.train(train)
+        torch.testing.assert_close(m.hw(torch.randn(2, 2, 5, 6)), torch.full((2, 1, 5, 6), 0.5))
+    assert torch.equal(TripletAttention(8, hw_bn_weight=1.).hw.conv.bn.weight, torch.ones(1))
+    assert m(x).shape == x.shape
+    with pytest.raises(ValueError, match='TripletAttention: in_channels must be a positive '
+                                         'integer, got 0'):
+        TripletAttention(0)

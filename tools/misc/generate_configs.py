@@ -27,6 +27,7 @@ Names mirror the libraries, with the module as a prefix of the backbone componen
 """
 import argparse
 import difflib
+import keyword
 import os
 import os.path as osp
 import sys
@@ -46,7 +47,16 @@ OWNED_ELSEWHERE = ('demo', )  # configs/<dir> written by others; never touched o
 # ----------------------------------------------------------------------------------------------
 # a small formatter: Python literals in the OpenMMLab config style (dict(...), 4-space indents)
 # ----------------------------------------------------------------------------------------------
+def _kwargs_dict(v) -> bool:
+    """A dict whose keys can be written as ``dict(key=...)`` (else a ``{'key': ...}`` literal,
+    e.g. mmengine's ``custom_keys={'.srm.': ...}``)."""
+    return isinstance(v, dict) and all(isinstance(k, str) and k.isidentifier() and
+                                       not keyword.iskeyword(k) for k in v)
+
+
 def _one_line(v) -> str:
+    if isinstance(v, dict) and not _kwargs_dict(v):
+        return '{' + ', '.join(f'{k!r}: {_one_line(x)}' for k, x in v.items()) + '}'
     if isinstance(v, dict):
         return 'dict(' + ', '.join(f'{k}={_one_line(x)}' for k, x in v.items()) + ')'
     if isinstance(v, list):
@@ -64,7 +74,8 @@ def fmt(v, indent: int = 0, col: int = 0, tail: int = 0) -> str:
     """``v`` as config text starting at column ``col`` of a line indented by ``indent`` and
     followed on its last line by ``tail`` characters (closing brackets, a comma)."""
     line = _one_line(v)
-    if col + len(line) + tail <= WIDTH or not isinstance(v, (dict, list, tuple)) or not v:
+    if col + len(line) + tail <= WIDTH or not isinstance(v, (dict, list, tuple)) or not v or \
+            (isinstance(v, dict) and not _kwargs_dict(v)):
         return line
     pad = ' ' * (indent + 4)
     if isinstance(v, dict):
@@ -161,6 +172,13 @@ def base_files() -> List[Out]:
             'with prefix=\'backbone.\' and no renaming.',
             f'mmpretrain::resnet/resnetv1c{d}_8xb32_in1k.py',
             [assign('model', dict(backbone=dict(type='AttnResNetV1c')))])
+    for d in (50, 101):
+        add('mmpretrain', f'resnext{d}-32x4d_8xb32_in1k',
+            f'mmpretrain resnext{d}-32x4d_8xb32_in1k (ImageNet-1k, 100 epochs) with AttnResNeXt: '
+            'same arguments (groups=32, width_per_group=4) and weight names as mmpretrain\'s '
+            'ResNeXt; the SKNet configs replace its grouped 3x3 convs.',
+            f'mmpretrain::resnext/resnext{d}-32x4d_8xb32_in1k.py',
+            [assign('model', dict(backbone=dict(type='AttnResNeXt')))])
     add('mmpretrain', 'mobilenet-v2_8xb32_in1k',
         'mmpretrain mobilenet-v2_8xb32_in1k (ImageNet-1k, 300 epochs, lr 0.045, StepLR 0.98) '
         'with AttnMobileNetV2 (same weight names as mmpretrain and mmseg).',
@@ -245,6 +263,8 @@ CLS_SETTINGS = [
     ('resnetv1c', 50, 'in1k', 'resnetv1c50_8xb32_in1k'),
     ('resnetv1c', 101, 'in1k', 'resnetv1c101_8xb32_in1k'),
     ('mobilenet-v2', None, 'in1k', 'mobilenet-v2_8xb32_in1k'),
+    ('resnext', 50, 'in1k', 'resnext50-32x4d_8xb32_in1k'),
+    ('resnext', 101, 'in1k', 'resnext101-32x4d_8xb32_in1k'),
     ('resnet', 18, 'cifar', 'resnet18_8xb16_cifar100'),
     ('resnet', 50, 'cifar', 'resnet50_8xb16_cifar100'),
     ('mobilenet-v2', None, 'cifar', 'mobilenet-v2_8xb16_cifar100'),
@@ -255,7 +275,12 @@ DATASET_NAMES = {'in1k': 'ImageNet-1k', 'cifar': 'CIFAR-100', 'coco': 'COCO 2017
 
 def backbone_name(arch: str, depth: Optional[int]) -> str:
     return {'resnet': f'ResNet-{depth}', 'resnetv1c': f'ResNetV1c-{depth}',
-            'mobilenet-v2': 'MobileNetV2'}[arch]
+            'resnext': f'ResNeXt-{depth} 32x4d', 'mobilenet-v2': 'MobileNetV2'}[arch]
+
+
+def extra_body(m: Module, setting: str) -> List[str]:
+    """The module's further top-level config keys (``Module.extra_cfg``), as assignments."""
+    return [assign(k, v) for k, v in (m.extra_cfg(setting) if m.extra_cfg else {}).items()]
 
 
 def cls_stem(m: Module, base_name: str) -> str:
@@ -269,6 +294,8 @@ def cls_files(m: Module) -> List[Out]:
         if arch == 'resnetv1c' and not m.downstream:
             continue  # deep-stem checkpoints exist for the segmentation transfer only
         if is_mnv2 and m.mnv2 is None:
+            continue
+        if arch not in m.archs or (depth is not None and depth not in m.depths):
             continue
         stem = cls_stem(m, base_name)
         plugins = m.mnv2(ds) if is_mnv2 else m.resnet(depth, ds)
@@ -291,6 +318,7 @@ def cls_files(m: Module) -> List[Out]:
             model = dict(backbone=dict(plugins=plugins))
         if model:
             body.append(assign('model', model))
+        body += extra_body(m, ds)
         text = config_text(header, f'../_base_/mmpretrain/{base_name}.py', body)
         epochs = (200 if ds == 'cifar' else CLS_EPOCHS['mobilenet-v2' if is_mnv2 else 'resnet'])
         row = dict(task='classification', dataset=DATASET_NAMES[ds],
@@ -351,6 +379,8 @@ def det_files(m: Module) -> List[Out]:
     outs = []
     for det, _, lib_name in DETECTORS:
         for d in (50, 101):
+            if d not in m.depths:
+                continue
             lib = lib_name.format(d=d)
             cls = cls_stem(m, f'resnet{d}_8xb32_in1k')
             ckpt = _ckpt(cls, CLS_EPOCHS['resnet'])
@@ -361,19 +391,22 @@ def det_files(m: Module) -> List[Out]:
             header = (what + '\nBackbone initialised from our ImageNet classification '
                       f'checkpoint (pretrain with the module, then transfer): train '
                       f'{m.name}/{cls}.py first, or run both steps with tools/train_chain.sh. '
-                      'frozen_stages=1 and norm_eval=True as mmdet. '
-                      f'Alternative init: {det_stem(m, det, d, tv=True)}.py.')
+                      'frozen_stages=1 and norm_eval=True as mmdet.' +
+                      (f' Alternative init: {det_stem(m, det, d, tv=True)}.py.' if m.tv_pre else
+                       ''))
             bb = dict()
             if plugins:
                 bb['plugins'] = plugins
             bb['init_cfg'] = strict_init(ckpt, allow_unexpected=unused_upstream(m, d, 'det'))
-            text = config_text(header, f'../_base_/mmdet/{lib}.py', [assign('model',
-                                                                          dict(backbone=bb))])
+            text = config_text(header, f'../_base_/mmdet/{lib}.py',
+                               [assign('model', dict(backbone=bb))] + extra_body(m, 'det'))
             stem = det_stem(m, det, d)
             row = dict(task='detection', dataset=DATASET_NAMES['coco'], model=DET_TITLES[det],
                        backbone=f'ResNet-{d}', module=m.name,
                        init=f'ours: {m.name}/{cls}', schedule='1x (12 epochs)')
             outs.append(Out(f'{m.name}/{stem}.py', text, row))
+            if not m.tv_pre:
+                continue
 
             tv_header = (
                 f'{DET_TITLES[det]} R-{d} 1x on COCO' +
@@ -419,6 +452,8 @@ def seg_files(m: Module) -> List[Out]:
     for seg in SEGMENTORS:
         for ds in SEG_DATASETS:
             for d in (50, 101):
+                if d not in m.depths:
+                    continue
                 lib = seg_lib_name(seg, d, ds)
                 bbname = f'r{d}' if m.name == 'baseline' else f'{m.slug}-r{d}'
                 stem = f'{seg}_{bbname}-d8_{ds[1]}'
@@ -440,7 +475,8 @@ def seg_files(m: Module) -> List[Out]:
                 bb['init_cfg'] = strict_init(_ckpt(cls, 100),
                                              allow_unexpected=unused_upstream(m, d, 'seg'))
                 text = config_text(header, f'../_base_/mmseg/{lib}.py',
-                                   [assign('model', dict(pretrained=None, backbone=bb))])
+                                   [assign('model', dict(pretrained=None, backbone=bb))] +
+                                   extra_body(m, 'seg'))
                 row = dict(task='segmentation', dataset=DATASET_NAMES[ds[0]],
                            model=f'{SEG_TITLES[seg]} (D8)', backbone=f'ResNetV1c-{d}',
                            module=m.name, init=f'ours: {m.name}/{cls}', schedule=ds[2])
@@ -462,7 +498,8 @@ def seg_files(m: Module) -> List[Out]:
             bb['init_cfg'] = strict_init(_ckpt(cls, CLS_EPOCHS['mobilenet-v2']),
                                          allow_unexpected=MNV2_SEG_UNUSED)
             text = config_text(header, f'../_base_/mmseg/{lib}.py',
-                               [assign('model', dict(pretrained=None, backbone=bb))])
+                               [assign('model', dict(pretrained=None, backbone=bb))] +
+                               extra_body(m, 'seg'))
             row = dict(task='segmentation', dataset=DATASET_NAMES[ds[0]],
                        model='DeepLabV3 (D8)', backbone='MobileNetV2', module=m.name,
                        init=f'ours: {m.name}/{cls}', schedule=ds[2])
@@ -734,6 +771,8 @@ def readme(outs: List[Out]) -> str:
         'the mmseg backbone without renaming. MobileNetV2: `<module>-mobilenet-v2_8xb32_in1k` '
         '(300 epochs, `epoch_300.pth`).',
         '- **Alternative initialisation** (detection): every detector has a `*_tv-pre_*` twin '
+        '(except those of modules that replace the 3x3 conv, `sk` and `epsa`: torchvision has no '
+        'weights for it) '
         'with torchvision ImageNet weights (`torchvision://resnet50/101`, mmdet\'s default) and '
         'randomly initialised plugins; it sets `train_plugins=True` so plugins in the frozen '
         'stage 1 keep training and plugin BNs stay in train mode under `norm_eval`. The '
@@ -765,7 +804,8 @@ def readme(outs: List[Out]) -> str:
         'map; see `_base_/mmpretrain/mobilenet-v2_8xb16_cifar100.py`). Segmentation: one '
         'schedule per dataset, the longer published one (VOC2012-aug 40k, Cityscapes 80k). '
         'MobileNetV2 DeepLabV3 exists for `baseline` and `coord_att` (Cityscapes: mmseg\'s '
-        'config; VOC2012-aug: its analogue). ABN is classification-only.',
+        'config; VOC2012-aug: its analogue). ABN and SKNet (ResNeXt) are classification-only; '
+        'SK and EPSA (they replace the Bottleneck 3x3 conv) have no ResNet-18 configs.',
     ]
     tasks = ['classification', 'detection', 'segmentation']
     lines += [

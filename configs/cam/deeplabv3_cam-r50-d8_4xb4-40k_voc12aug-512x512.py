@@ -1,0 +1,21 @@
+# DeepLabV3 R-50-D8 on VOC2012-aug (40k iterations, mmseg's schedule) with DANet channel attention
+#   (CAM). Placement: DANet's channel attention module (1 parameter) after res4 and res5
+#   (after_stage of layer3 and layer4), gamma=0: identity at initialisation.
+# Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
+#   cam/cam-resnetv1c50_8xb32_in1k.py (pretrain with the module, then transfer):
+#   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own
+#   open-mmlab://resnet50_v1c init: --cfg-options model.pretrained=open-mmlab://resnet50_v1c
+#   model.backbone.init_cfg=None.
+_base_ = '../_base_/mmseg/deeplabv3_r50-d8_4xb4-40k_voc12aug-512x512.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        plugins=[
+            dict(cfg=dict(type='CAM'), position='after_stage', stages=(False, False, True, True)),
+        ],
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='work_dirs/cam-resnetv1c50_8xb32_in1k/epoch_100.pth',
+            prefix='backbone.',
+            strict=True)))

@@ -1,0 +1,10 @@
+# ResNetV1c-50 + MCA-E (Moment Channel Attention) on ImageNet-1k. Placement: MCA-E (Jiang et al.,
+#   AAAI 2024; mean + std, k=3 as the released moment.py) after the last BN of every block like ECA
+#   (the repository gives no placement; ResNet-50 25,557,144). MCA-S: variant='S'.
+# Deep-stem classification checkpoint for the DeepLabV3/V3+ configs of this folder (mmseg's backbone
+#   is ResNetV1c).
+_base_ = '../_base_/mmpretrain/resnetv1c50_8xb32_in1k.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    backbone=dict(
+        plugins=[dict(cfg=dict(type='MCA', variant='E', kernel_size=3), position='after_last_bn')]))

@@ -1,0 +1,22 @@
+# DeepLabV3+ R-50-D8 on VOC2012-aug (40k iterations, mmseg's schedule) with DANet position attention
+#   (PAM). Placement: DANet's position attention module after res4 and res5 (after_stage of layer3
+#   and layer4; the paper's DANetHead sits on res5), gamma=0: identity at initialisation. O((HW)^2)
+#   memory.
+# Backbone (deep-stem AttnResNetV1c) initialised from our ImageNet checkpoint
+#   pam/pam-resnetv1c50_8xb32_in1k.py (pretrain with the module, then transfer):
+#   model.pretrained=None, backbone init_cfg with prefix='backbone.'. mmseg's own
+#   open-mmlab://resnet50_v1c init: --cfg-options model.pretrained=open-mmlab://resnet50_v1c
+#   model.backbone.init_cfg=None.
+_base_ = '../_base_/mmseg/deeplabv3plus_r50-d8_4xb4-40k_voc12aug-512x512.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    pretrained=None,
+    backbone=dict(
+        plugins=[
+            dict(cfg=dict(type='PAM'), position='after_stage', stages=(False, False, True, True)),
+        ],
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint='work_dirs/pam-resnetv1c50_8xb32_in1k/epoch_100.pth',
+            prefix='backbone.',
+            strict=True)))

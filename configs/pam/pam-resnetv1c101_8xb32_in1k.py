@@ -1,0 +1,12 @@
+# ResNetV1c-101 + DANet position attention (PAM) on ImageNet-1k. Placement: DANet's position
+#   attention module after res4 and res5 (after_stage of layer3 and layer4; the paper's DANetHead
+#   sits on res5), gamma=0: identity at initialisation. O((HW)^2) memory.
+# Deep-stem classification checkpoint for the DeepLabV3/V3+ configs of this folder (mmseg's backbone
+#   is ResNetV1c).
+_base_ = '../_base_/mmpretrain/resnetv1c101_8xb32_in1k.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    backbone=dict(
+        plugins=[
+            dict(cfg=dict(type='PAM'), position='after_stage', stages=(False, False, True, True)),
+        ]))

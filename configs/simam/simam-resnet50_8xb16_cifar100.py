@@ -1,0 +1,8 @@
+# ResNet-50 + SimAM (parameter-free) on CIFAR-100. Placement: SimAM (Yang et al., ICML 2021) inside
+#   conv2: after the 3x3 conv, before bn2 (Bottleneck and BasicBlock), as the official resnet.py and
+#   mmdet resnet_simam.py (0 params). lambda=0.1 (ImageNet and detection/segmentation: the official
+#   ImageNet runs and mmdet configs), 1e-4 on CIFAR (the module default, the official CIFAR run).
+_base_ = '../_base_/mmpretrain/resnet50_8xb16_cifar100.py'
+custom_imports = dict(imports=['attn_plugins'], allow_failed_imports=False)
+model = dict(
+    backbone=dict(plugins=[dict(cfg=dict(type='SimAM', e_lambda=0.0001), position='before_norm2')]))
