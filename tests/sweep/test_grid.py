@@ -60,7 +60,7 @@ def test_setting_and_depth_come_from_the_config(tmp_path):
 
 
 @pytest.mark.parametrize('kwargs, message', [
-    (dict(modules=['nosuch']), "unknown module 'nosuch'; known: bam, baseline, cbam"),
+    (dict(modules=['nosuch']), "unknown module 'nosuch'; known: bam, baseline, cam, cbam"),
     (dict(modules=['abn']), 'abn is a classifier'),
     (dict(configs=['nope.py']), "config file 'nope.py' not found"),
     (dict(seeds=[1, 1]), 'a seed is given twice'),
