@@ -9,7 +9,7 @@ and testable without spawning processes:
 - config preparation (:mod:`.config`; distributed set-up in :mod:`.dist`): work dir, ``--amp`` (fp16 on CUDA, bf16 on CPU), ``--auto-scale-lr``,
   ``--resume``, ``--no-validate``, ``persistent_workers`` with ``num_workers=0``, the
   CPU-distributed shim (:func:`attn_plugins.compat.setup_cpu_distributed`);
-- checks that run before any training starts (:mod:`.checks`): data paths (:func:`check_data`), work-dir safety
+- checks that run before any training starts: data paths (:func:`check_data` in :mod:`.data_checks`); in :mod:`.checks`:, work-dir safety
   (:func:`guard_work_dir`), pretrained backbone vs model (:func:`check_pretrained_backbone`),
   test checkpoint vs model (:func:`check_checkpoint_matches`);
 - :func:`format_error` (:mod:`.errors`), which turns the failures users meet into one line (no traceback unless
@@ -22,8 +22,8 @@ from .config import (load_config, scope_of, resolve_work_dir, dataloader_fields,
                      CPUAmpOptimWrapper, enable_amp, apply_pretrained_backbone,
                      relax_strict_pretrained, prepare_train_cfg)
 from .dist import (init_distributed, rank0_decides)
-from .checks import (iter_datasets, check_dataset_paths, check_dataset_layout, check_data,
-                     existing_checkpoints, guard_work_dir, unwrap_model, plugin_prefixes,
+from .data_checks import (iter_datasets, check_dataset_paths, check_dataset_layout, check_data)
+from .checks import (existing_checkpoints, guard_work_dir, unwrap_model, plugin_prefixes,
                      compare_state_dicts, pretrained_mismatch, check_pretrained_backbone,
                      check_checkpoint_matches, needs_pretrained_check)
 from .errors import (format_error, debug_requested, run_tool)

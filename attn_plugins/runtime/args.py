@@ -56,6 +56,13 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument('--debug', action='store_true',
                         help=f'show the full traceback of errors (also: {DEBUG_ENV}=1)')
+    parser.add_argument('--skip-data-check', action='store_true',
+                        help='do not check the data paths the config names before building the '
+                             'datasets (the library then reports what it cannot find)')
+    parser.add_argument('--allow-unused-attention', action='store_true',
+                        help='load a checkpoint that holds attention-module weights the model '
+                             'does not have (e.g. a module\'s checkpoint into plugins=None); '
+                             'refused without this flag')
 
 
 def build_train_parser() -> argparse.ArgumentParser:
@@ -89,6 +96,11 @@ def build_train_parser() -> argparse.ArgumentParser:
                         help='load a Pretrained backbone checkpoint even if its keys or shapes do '
                              'not match the backbone: strict=True init_cfgs load non-strictly '
                              '(mmengine then only warns)')
+    parser.add_argument('--skip-checkpoint-check', action='store_true',
+                        help='do not check --resume / auto-resume / load_from checkpoints against '
+                             'the built model before training starts')
+    parser.add_argument('--compile', action='store_true',
+                        help="torch.compile the model (mmengine's compile=True)")
     parser.add_argument('--no-pin-memory', action='store_true',
                         help='disable pin_memory in the dataloaders')
     parser.add_argument('--no-persistent-workers', action='store_true',
@@ -115,6 +127,8 @@ def build_test_parser() -> argparse.ArgumentParser:
     parser.add_argument('--show-dir', help='directory where painted images will be saved '
                         '(inside WORK_DIR/<timestamp>/ unless absolute)')
     parser.add_argument('--wait-time', type=float, default=2, help='the interval of --show (s)')
+    parser.add_argument('--interval', type=int, default=1,
+                        help='with --show/--show-dir: paint every INTERVAL-th image')
     parser.add_argument('--tta', action='store_true', help='test-time augmentation (the '
                         'config\'s tta_model/tta_pipeline, else flip TTA for mmdet/mmpretrain)')
     _add_common(parser)

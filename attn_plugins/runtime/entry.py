@@ -4,8 +4,9 @@ import os.path as osp
 from typing import Optional, Sequence
 
 from .args import _set_local_rank, build_test_parser, build_train_parser
-from .checks import (check_checkpoint_matches, check_data, check_pretrained_backbone,
-                     guard_work_dir, needs_pretrained_check)
+from .checks import (check_checkpoint_matches, check_pretrained_backbone, guard_work_dir,
+                     needs_pretrained_check)
+from .data_checks import check_data
 from .common import REMOTE_CKPT_PREFIXES, ToolError
 from .config import (_cpu_amp_fallback, fix_dataloaders, load_config, prepare_train_cfg,
                      record_seed, resolve_work_dir, scope_of)
