@@ -12,6 +12,7 @@ import torch
 
 from .common import CKPT_STEP_RE, REMOTE_CKPT_PREFIXES, ToolError
 from .config import scope_of
+from .data_checks import _is_remote
 from .errors import _first_line
 
 
