@@ -2,7 +2,6 @@
 of the sweep; its trainers stop as on Ctrl-C), started again: finished runs are not run again,
 interrupted ones resume, all finish. Then: a run repeats from its work dir alone with identical
 metrics, two seeds give different ones, and compare.py's numbers are the logged ones."""
-import glob
 import json
 import os
 import os.path as osp
@@ -24,17 +23,20 @@ def _timestamps(wd):
 
 
 def _logged(wd):
-    """(final top-1, training losses) as mmengine logged them, read here independently."""
+    """(final top-1, training losses) as mmengine logged them, read here independently: a
+    training run's records in <ts>/vis_data/<ts>.json, a test run's (a run killed in its final
+    evaluation is evaluated by tools/test.py on restart) in <ts>/<ts>.json."""
     top1, losses = None, []
-    for path in sorted(glob.glob(osp.join(wd, '*', 'vis_data', '*.json'))):
-        if osp.basename(path) == 'scalars.json':
-            continue
-        for line in open(path):
-            rec = json.loads(line)
-            if 'accuracy/top1' in rec:
-                top1 = rec['accuracy/top1']
-            elif 'loss' in rec:
-                losses.append(rec['loss'])
+    for ts in _timestamps(wd):
+        for path in (osp.join(wd, ts, 'vis_data', f'{ts}.json'), osp.join(wd, ts, f'{ts}.json')):
+            if not osp.isfile(path):
+                continue
+            for line in open(path):
+                rec = json.loads(line)
+                if 'accuracy/top1' in rec:
+                    top1 = rec['accuracy/top1']
+                elif 'loss' in rec:
+                    losses.append(rec['loss'])
     return top1, losses
 
 
