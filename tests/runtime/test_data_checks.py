@@ -374,28 +374,52 @@ def _error_line(err):
     return lines[0]
 
 
-def test_tools_train_on_custom_layout_then_test_on_a_val_only_download(d, tmp_path, monkeypatch):
-    """tools/train.py (subprocess) on annotations/train.json + images/ with validation off (the
-    config's val data do not exist), then tools/test.py on a directory that has only val2017."""
+def _test_argv(d, ckpt, work):
+    val = osp.join(d['coco_val'], '')
+    return [DEMO, ckpt, '--work-dir', work, '--cfg-options', f'test_dataloader.dataset.data_root={val}',
+            'test_dataloader.num_workers=0',
+            f'test_evaluator.ann_file={val}annotations/instances_val2017.json']
+
+
+def _subprocess(script, argv):
     import subprocess
     import sys
-    work = str(tmp_path / 'work')
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS='1')
     env.pop('ATTN_PLUGINS_DEBUG', None)
-    proc = subprocess.run([sys.executable, 'tools/train.py', DEMO, '--work-dir', work, '--no-validate',
-                           *_train_opts(d['mine'])], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert osp.isfile(osp.join(work, 'epoch_1.pth'))
+    return subprocess.run([sys.executable, script, *argv], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=600)
 
+
+def test_tools_train_on_custom_layout_then_test_on_a_val_only_download(d, tmp_path, monkeypatch):
+    """train.py's entry point on annotations/train.json + images/ with validation off (the
+    config's val data do not exist), then test.py's on a directory that has only val2017."""
     from attn_plugins import runtime
     monkeypatch.chdir(REPO)
-    val = osp.join(d['coco_val'], '')
-    rc = runtime.test_main([DEMO, osp.join(work, 'epoch_1.pth'), '--work-dir', str(tmp_path / 'test'),
-                            '--cfg-options', f'test_dataloader.dataset.data_root={val}',
-                            'test_dataloader.num_workers=0',
-                            f'test_evaluator.ann_file={val}annotations/instances_val2017.json'])
-    assert rc == 0
+    work = str(tmp_path / 'work')
+    assert runtime.train_main([DEMO, '--work-dir', work, '--no-validate', *_train_opts(d['mine'])]) == 0
+    ckpt = osp.join(work, 'epoch_1.pth')
+    assert runtime.test_main(_test_argv(d, ckpt, str(tmp_path / 'test'))) == 0
+
+
+@pytest.mark.slow
+def test_real_scripts_on_custom_layout_val_only_and_a_miss(d, tmp_path):
+    """The same through tools/train.py and tools/test.py in subprocesses, and a miss: stderr is
+    one ``error:`` line, exit code 1."""
+    work = str(tmp_path / 'work')
+    proc = _subprocess('tools/train.py', [DEMO, '--work-dir', work, '--no-validate',
+                                          *_train_opts(d['mine'])])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = _subprocess('tools/test.py', _test_argv(d, osp.join(work, 'epoch_1.pth'),
+                                                   str(tmp_path / 'test')))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert 'Epoch(test) [1/1]' in proc.stdout  # the val-only set was read (the 1-iteration
+    # detector predicts nothing, so CocoMetric reports an empty result)
+    proc = _subprocess('tools/train.py', [DEMO, '--work-dir', str(tmp_path / 'w'), '--no-validate',
+                                          *_train_opts(d['mine'], 'annotations/trian.json')])
+    assert proc.returncode == 1
+    line = _error_line(proc.stderr)
+    assert line.startswith('train.py: error: train_dataloader.dataset: annotation file ') and \
+        'trian.json' in line, line
 
 
 def test_tools_train_missing_path_is_one_line_and_skip_data_check_hands_over(d, tmp_path, capsys,
