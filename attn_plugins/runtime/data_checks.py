@@ -223,15 +223,18 @@ def _needs_seg(ds, cls, root, pipelines) -> List[Need]:
     """mmseg ``BaseSegDataset``: ``ann_file`` (a split list of names; a folder means 'scan') or,
     without one, a recursive scan of ``data_prefix.img_path`` at build time; images
     ``<img_path>/<name><img_suffix>``, maps ``<seg_map_path>/<name><seg_map_suffix>`` (read by
-    ``LoadAnnotations``). ``PascalVOCDataset`` requires both ``img_path`` and the split file."""
+    ``LoadAnnotations``). ``PascalVOCDataset`` requires both ``img_path`` and the split file,
+    ``PascalContextDataset(59)`` ``img_path``, at build time."""
     prefix = _prefix_dict(ds, cls)
     if prefix is None:
         return []
-    voc = 'mmseg.datasets.voc.PascalVOCDataset' in _qualnames(cls)
+    names = _qualnames(cls)
+    voc = 'mmseg.datasets.voc.PascalVOCDataset' in names
+    asserts_img = voc or any(n.startswith('mmseg.datasets.pascal_context.') for n in names)
     ann = ds.get('ann_file', _default(cls, 'ann_file', ''))
     needs = _ann_need(ds, root, kind='file' if voc else 'any', ann=ann)
     scans = not needs or (not voc and osp.isdir(needs[0].path))
-    if scans or voc or _loads(pipelines, 'img'):
+    if scans or asserts_img or _loads(pipelines, 'img'):
         needs += _prefix_need(prefix, 'img_path', root, 'image folder')
     if _loads(pipelines, 'ann'):
         needs += _prefix_need(prefix, 'seg_map_path', root, 'segmentation map folder')
@@ -370,6 +373,11 @@ def _missing_message(where: str, need: Need, root: str) -> str:
     return f'{where}: {need.what} {need.path!r} {problem} ({need.source}{via}{cwd})'
 
 
+def _refuse(msg: str) -> None:
+    raise ToolError(f'{msg}; fix the path in the config (or with --cfg-options) or pass '
+                    '--skip-data-check')
+
+
 def check_dataset_paths(ds: dict, where: str, scope: str = 'mmengine', pipelines=()) -> None:
     """Raise one :class:`ToolError` line for the first path of :func:`dataset_needs` that is
     missing, with a hint from the standard layout (a nearby directory that has it; how to
@@ -379,8 +387,7 @@ def check_dataset_paths(ds: dict, where: str, scope: str = 'mmengine', pipelines
     root = ds.get('data_root') or ''
     for need in needs:
         if not _exists(need):
-            msg = _missing_message(where, need, root) + _hint(ds, need.path)
-            raise ToolError(f'{msg}; fix the path in the config (or with --cfg-options) or pass --skip-data-check')
+            _refuse(_missing_message(where, need, root) + _hint(ds, need.path))
 
 
 # the name runtime/__init__ exports; the layout checked is the one the dataset class reads
@@ -409,8 +416,7 @@ def check_evaluator_paths(evaluator, where: str, scope: str = 'mmengine') -> Non
             continue
         if not osp.isfile(ann):
             need = Need(ann, 'file', 'annotation file', f'ann_file={ann!r}')
-            msg = _missing_message(at, need, '') + _hint(dict(type='CocoDataset'), ann)
-            raise ToolError(f'{msg}; fix the path in the config (or with --cfg-options) or pass --skip-data-check')
+            _refuse(_missing_message(at, need, '') + _hint(dict(type='CocoDataset'), ann))
 
 
 def check_data(cfg, fields: Sequence[str]) -> None:

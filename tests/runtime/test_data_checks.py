@@ -193,6 +193,12 @@ CASES = [
      'SegmentationClassAgu'),
     ('voc-seg-images-missing', 'mmseg', lambda d: _voc_seg(d['myvoc'], 'lists/tr.txt', 'images', 'masks'),
      "myvoc/images'"),
+    ('pascal-context-no-pipeline', 'mmseg', lambda d: dict(
+        type='PascalContextDataset', data_root=d['myvoc'], ann_file='lists/tr.txt',
+        data_prefix=dict(img_path='imgs', seg_map_path='masks')), None),
+    ('pascal-context-images-missing', 'mmseg', lambda d: dict(  # asserted at build time
+        type='PascalContextDataset', data_root=d['myvoc'], ann_file='lists/tr.txt',
+        data_prefix=dict(img_path='pics', seg_map_path='masks')), "myvoc/pics'"),
     # ---- Cityscapes (mmseg)
     ('cityscapes-train', 'mmseg', lambda d: _city(d['city']), None),
     ('cityscapes-val-only', 'mmseg', lambda d: _city(d['city_val'], 'val'), None),
