@@ -79,19 +79,25 @@ def _missing(kind: str, data_root: str) -> List[str]:
     return missing
 
 
-def _generator_hint(kind: str, data_root: str) -> str:
-    gen = _GENERATOR_KIND.get(kind, kind)
-    root = data_root.rstrip('/\\')
+def _generator_out(kind: str, data_root: str) -> Optional[str]:
+    """The ``--out`` of make_datasets.py that writes ``data_root`` itself, if its name is the
+    generator's (``<out>/coco``, ``<out>/VOCdevkit/VOC2012``, ...); else ``None``."""
+    root = str(data_root).rstrip('/\\')
+    if not root:
+        return None
     if kind in ('voc', 'voc_aug'):
         parts = root.replace('\\', '/').split('/')
-        out = '/'.join(parts[:-2]) if parts[-2:] == ['VOCdevkit', 'VOC2012'] else None
-    else:
-        last = _NEAR[kind][0]
-        out = osp.dirname(root) if osp.basename(root) == last else None
+        return ('/'.join(parts[:-2]) or '.') if parts[-2:] == ['VOCdevkit', 'VOC2012'] else None
+    return (osp.dirname(root) or '.') if osp.basename(root) == _NEAR[kind][0] else None
+
+
+def _generator_hint(kind: str, data_root: str) -> str:
+    gen = _GENERATOR_KIND.get(kind, kind)
+    out = _generator_out(kind, data_root)
     if out is None:
         return (f'python tools/data/make_datasets.py {gen} --out DIR writes a small synthetic copy to '
                 f'DIR/{_NEAR[kind][0]}')
-    return f'a small synthetic copy: python tools/data/make_datasets.py {gen} --out {out or "."}'
+    return f'a small synthetic copy: python tools/data/make_datasets.py {gen} --out {out}'
 
 
 def layout_problem(kind: str, data_root: str) -> Optional[str]:
@@ -157,13 +163,16 @@ def find_layout(kind: str, path: str, levels: int = 2) -> Optional[str]:
     return None
 
 
-def layout_hint(kind: str, path: str) -> str:
+def layout_hint(kind: str, path: str, data_root: str = '') -> str:
     """A hint for a path of a ``kind`` dataset that is missing: the directory near ``path`` that has
-    the standard layout (:func:`find_layout`), if any, and how to generate small data in it."""
+    the standard layout (:func:`find_layout`), if any, and how to generate small data in that
+    layout (straight into ``data_root`` when its name is the generator's, e.g. ``data/coco/``)."""
     kind = _norm_kind(kind)
     found = find_layout(kind, path)
     gen = _GENERATOR_KIND.get(kind, kind)
-    make = (f'python tools/data/make_datasets.py {gen} --out DIR (writes DIR/{_NEAR[kind][0]})')
+    out = _generator_out(kind, data_root)
+    make = (f'python tools/data/make_datasets.py {gen} --out {out}' if out else
+            f'python tools/data/make_datasets.py {gen} --out DIR (writes DIR/{_NEAR[kind][0]})')
     if found:
         return (f'a directory nearby has the standard {kind} layout: {found!r}; or generate small '
                 f'data in that layout with {make}')

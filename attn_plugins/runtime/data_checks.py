@@ -357,7 +357,7 @@ def _hint(ds: dict, path: str) -> str:
     except ImportError:  # the data helper is optional for the tools
         return ''
     found = kind_of_dataset(ds)
-    return f'; {layout_hint(found[0], path)}' if found else ''
+    return f'; {layout_hint(found[0], path, found[1])}' if found else ''
 
 
 def _missing_message(where: str, need: Need, root: str) -> str:

@@ -364,6 +364,9 @@ def test_layout_hint_points_at_the_standard_layout_nearby(data, tmp_path):
     assert hint.endswith('python tools/data/make_datasets.py coco --out DIR (writes DIR/coco)')
     assert find_layout('voc_aug', root) == osp.join(root, 'VOCdevkit', 'VOC2012')
     assert find_layout('coco', str(tmp_path / 'elsewhere' / 'x.json')) is None
+    assert layout_hint('coco', 'data/coco/annotations/x.json', 'data/coco/').endswith(
+        'python tools/data/make_datasets.py coco --out data')
+    assert layout_hint('voc', 'x', 'VOCdevkit/VOC2012/').endswith('make_datasets.py voc --out .')
     assert layout_hint('cityscapes', str(tmp_path)).startswith(
         'to generate small data in the standard cityscapes layout: python tools/data/make_datasets.py')
 
