@@ -1,17 +1,22 @@
-"""Check a dataset's on-disk layout before a Runner is built, so a wrong ``data_root`` gives one clear
-line instead of a traceback from deep inside a dataset class.
+"""The standard on-disk layouts of the base configs (and of the data ``tools/data/make_datasets.py``
+writes): check a directory against one, find one near a path, word a hint.
 
     >>> check_layout('coco', 'data/coco/')            # raises FileNotFoundError(one line) if wrong
     >>> layout_problem('voc_aug', 'data/VOCdevkit/VOC2012')   # -> None or the message
-    >>> check_dataset_cfg(cfg.train_dataloader.dataset)      # kind and data_root taken from the config
+    >>> layout_hint('coco', 'data/mine/annotations/train.json')  # -> '' or 'a directory nearby ...'
+
+The standard layout is only the default of the base configs: the run-time data check
+(:func:`attn_plugins.runtime.data_checks.check_data`) checks the paths a config names and uses
+:func:`layout_hint` to word its message; it never demands this layout.
 
 Standard library only (cheap to import).
 """
 import os
 import os.path as osp
-from typing import Iterator, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
-__all__ = ['KINDS', 'LAYOUTS', 'check_layout', 'layout_problem', 'kind_of_dataset', 'check_dataset_cfg']
+__all__ = ['KINDS', 'LAYOUTS', 'check_layout', 'layout_problem', 'kind_of_dataset', 'find_layout',
+           'layout_hint']
 
 # kind -> (required files, required non-empty dirs, one-line layout description, default data_root)
 _REQUIRED = {
@@ -74,19 +79,25 @@ def _missing(kind: str, data_root: str) -> List[str]:
     return missing
 
 
-def _generator_hint(kind: str, data_root: str) -> str:
-    gen = _GENERATOR_KIND.get(kind, kind)
-    root = data_root.rstrip('/\\')
+def _generator_out(kind: str, data_root: str) -> Optional[str]:
+    """The ``--out`` of make_datasets.py that writes ``data_root`` itself, if its name is the
+    generator's (``<out>/coco``, ``<out>/VOCdevkit/VOC2012``, ...); else ``None``."""
+    root = str(data_root).rstrip('/\\')
+    if not root:
+        return None
     if kind in ('voc', 'voc_aug'):
         parts = root.replace('\\', '/').split('/')
-        out = '/'.join(parts[:-2]) if parts[-2:] == ['VOCdevkit', 'VOC2012'] else None
-    else:
-        last = _NEAR[kind][0]
-        out = osp.dirname(root) if osp.basename(root) == last else None
+        return ('/'.join(parts[:-2]) or '.') if parts[-2:] == ['VOCdevkit', 'VOC2012'] else None
+    return (osp.dirname(root) or '.') if osp.basename(root) == _NEAR[kind][0] else None
+
+
+def _generator_hint(kind: str, data_root: str) -> str:
+    gen = _GENERATOR_KIND.get(kind, kind)
+    out = _generator_out(kind, data_root)
     if out is None:
         return (f'python tools/data/make_datasets.py {gen} --out DIR writes a small synthetic copy to '
                 f'DIR/{_NEAR[kind][0]}')
-    return f'a small synthetic copy: python tools/data/make_datasets.py {gen} --out {out or "."}'
+    return f'a small synthetic copy: python tools/data/make_datasets.py {gen} --out {out}'
 
 
 def layout_problem(kind: str, data_root: str) -> Optional[str]:
@@ -126,8 +137,46 @@ def check_layout(kind: str, data_root: str) -> str:
     return data_root
 
 
+# (not mmpretrain's CIFAR100: its md5 check rejects the generated copy)
 _TYPE_KIND = {'CocoDataset': 'coco', 'PascalVOCDataset': 'voc', 'CityscapesDataset': 'cityscapes',
-              'ImageNet': 'imagenet', 'CIFAR100': 'cifar100', 'CIFAR100Local': 'cifar100'}
+              'ImageNet': 'imagenet', 'CIFAR100Local': 'cifar100'}
+
+
+def find_layout(kind: str, path: str, levels: int = 2) -> Optional[str]:
+    """A directory at or near ``path`` that has the full standard layout of ``kind``: the nearest
+    existing directory of ``path``, up to ``levels`` of its parents, and each one's usual
+    sub-directories (``coco``, ``VOCdevkit/VOC2012``, ``data/coco``, ...). ``None`` if there is none."""
+    kind = _norm_kind(kind)
+    here = osp.abspath(str(path) or '.')
+    while not osp.isdir(here) and osp.dirname(here) != here:
+        here = osp.dirname(here)
+    seen = set()
+    for _ in range(levels + 1):
+        for cand in [here] + [osp.join(here, p, sub) for p in ('', 'data') for sub in _NEAR[kind]]:
+            cand = osp.normpath(cand)
+            if cand not in seen and osp.isdir(cand) and not _missing(kind, cand):
+                return cand
+            seen.add(cand)
+        if osp.dirname(here) == here:
+            break
+        here = osp.dirname(here)
+    return None
+
+
+def layout_hint(kind: str, path: str, data_root: str = '') -> str:
+    """A hint for a path of a ``kind`` dataset that is missing: the directory near ``path`` that has
+    the standard layout (:func:`find_layout`), if any, and how to generate small data in that
+    layout (straight into ``data_root`` when its name is the generator's, e.g. ``data/coco/``)."""
+    kind = _norm_kind(kind)
+    found = find_layout(kind, path)
+    gen = _GENERATOR_KIND.get(kind, kind)
+    out = _generator_out(kind, data_root)
+    make = (f'python tools/data/make_datasets.py {gen} --out {out}' if out else
+            f'python tools/data/make_datasets.py {gen} --out DIR (writes DIR/{_NEAR[kind][0]})')
+    if found:
+        return (f'a directory nearby has the standard {kind} layout: {found!r}; or generate small '
+                f'data in that layout with {make}')
+    return f'to generate small data in the standard {kind} layout: {make}'
 
 
 def _get(cfg, key, default=None):
@@ -137,21 +186,9 @@ def _get(cfg, key, default=None):
         return getattr(cfg, key, default)
 
 
-def _leaf_datasets(cfg) -> Iterator[dict]:
-    """The concrete dataset configs inside wrappers (ConcatDataset, RepeatDataset, ...)."""
-    if cfg is None:
-        return
-    if _get(cfg, 'datasets') is not None:
-        for sub in _get(cfg, 'datasets'):
-            yield from _leaf_datasets(sub)
-    elif _get(cfg, 'dataset') is not None:
-        yield from _leaf_datasets(_get(cfg, 'dataset'))
-    else:
-        yield cfg
-
-
 def kind_of_dataset(dataset_cfg) -> Optional[Tuple[str, str]]:
-    """``(kind, data_root)`` of a single dataset config of a known type, else ``None``."""
+    """``(kind, data_root)`` of a single dataset config of a type whose base config has a standard
+    layout (COCO, VOC / VOC-aug segmentation, Cityscapes, ImageNet, CIFAR-100), else ``None``."""
     t = _get(dataset_cfg, 'type')
     t = t if isinstance(t, str) else getattr(t, '__name__', str(t))
     t = t.split('.')[-1]
@@ -163,33 +200,3 @@ def kind_of_dataset(dataset_cfg) -> Optional[Tuple[str, str]]:
     if kind == 'voc' and 'SegmentationClassAug' in seg_dir:
         kind = 'voc_aug'
     return kind, str(_get(dataset_cfg, 'data_root', '') or '')
-
-
-def check_dataset_cfg(dataset_cfg) -> None:
-    """Check every known dataset inside ``dataset_cfg`` (wrappers included): its kind's layout under
-    its ``data_root`` and the ``ann_file`` / ``data_prefix`` paths it names. Raises
-    ``FileNotFoundError`` with one line on the first problem; unknown dataset types are skipped."""
-    for leaf in _leaf_datasets(dataset_cfg):
-        found = kind_of_dataset(leaf)
-        if found is None:
-            continue
-        kind, root = found
-        check_layout(kind, root)
-        paths = []
-        ann = _get(leaf, 'ann_file')
-        if ann:
-            paths.append(('ann_file', str(ann)))
-        prefix = _get(leaf, 'data_prefix')
-        if isinstance(prefix, str) and prefix:
-            paths.append(('data_prefix', prefix))
-        elif prefix:
-            paths += [(f'data_prefix.{k}', str(v)) for k, v in dict(prefix).items() if v]
-        split = _get(leaf, 'split')
-        if kind == 'imagenet' and split and not prefix:
-            paths.append(('split', str(split)))
-        for what, p in paths:
-            full = p if osp.isabs(p) or not root else osp.join(root, p)
-            if not osp.exists(full):
-                raise FileNotFoundError(
-                    f'{kind} dataset {what}={p!r} does not exist under data_root {root!r} ({full}); '
-                    f'expected {LAYOUTS[kind]}')

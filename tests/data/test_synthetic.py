@@ -15,8 +15,8 @@ from mmengine.registry import DefaultScope
 from PIL import Image
 
 from attn_plugins.data import (CIFAR100_FINE_NAMES, COCO_CLASSES, PATTERN_CLASSES, VOC_CLASSES,
-                               VOC_SHAPE_CLASSES, CIFAR100Local, check_dataset_cfg, check_layout,
-                               layout_problem, make_cifar100, make_cityscapes, make_coco, make_imagenet,
+                               VOC_SHAPE_CLASSES, CIFAR100Local, check_layout, find_layout,
+                               layout_hint, layout_problem, make_cifar100, make_cityscapes, make_coco, make_imagenet,
                                make_voc, voc_palette)
 from attn_plugins.data.synthetic import _CS_TRAIN2ID
 
@@ -173,7 +173,6 @@ def test_voc_layout_and_mmseg_datasets(data):
     for d in cfg.train_dataloader.dataset.datasets:
         d.data_root = root
     cfg.val_dataloader.dataset.data_root = root
-    check_dataset_cfg(cfg.train_dataloader.dataset)
     with DefaultScope.overwrite_default_scope('mmseg'):
         train = DATASETS.build(cfg.train_dataloader.dataset)
         assert len(train) == 5 + 9
@@ -353,17 +352,23 @@ def test_check_layout_messages_for_wrong_roots(data, tmp_path):
         layout_problem('kitti', root)
 
 
-def test_check_dataset_cfg_uses_type_and_paths(data, tmp_path, monkeypatch):
-    cfg = base_cfg('mmdet', 'coco_detection.py')
-    ds = cfg.train_dataloader.dataset
-    monkeypatch.chdir(tmp_path)  # the relative 'data/coco/' must not exist (the demo makes one)
-    with pytest.raises(FileNotFoundError, match="coco data_root 'data/coco/'"):
-        check_dataset_cfg(ds)
-    ds.data_root = data['coco']['data_root']
-    check_dataset_cfg(ds)
-    ds.ann_file = 'annotations/instances_missing.json'
-    with pytest.raises(FileNotFoundError, match='ann_file'):
-        check_dataset_cfg(ds)
+def test_layout_hint_points_at_the_standard_layout_nearby(data, tmp_path):
+    root = data['root']
+    coco = osp.normpath(data['coco']['data_root'])
+    # from a missing file one level too high, from the directory itself, from a custom sibling
+    for path in (osp.join(root, 'annotations', 'instances_train2017.json'), coco,
+                 osp.join(root, 'mine', 'annotations', 'train.json')):
+        assert find_layout('coco', path) == coco
+    hint = layout_hint('coco', osp.join(root, 'annotations', 'train.json'))
+    assert hint.startswith(f'a directory nearby has the standard coco layout: {coco!r}')
+    assert hint.endswith('python tools/data/make_datasets.py coco --out DIR (writes DIR/coco)')
+    assert find_layout('voc_aug', root) == osp.join(root, 'VOCdevkit', 'VOC2012')
+    assert find_layout('coco', str(tmp_path / 'elsewhere' / 'x.json')) is None
+    assert layout_hint('coco', 'data/coco/annotations/x.json', 'data/coco/').endswith(
+        'python tools/data/make_datasets.py coco --out data')
+    assert layout_hint('voc', 'x', 'VOCdevkit/VOC2012/').endswith('make_datasets.py voc --out .')
+    assert layout_hint('cityscapes', str(tmp_path)).startswith(
+        'to generate small data in the standard cityscapes layout: python tools/data/make_datasets.py')
 
 
 # ------------------------------------------------------------------------------------ overwrite policy

@@ -200,8 +200,8 @@ def test_check_data_names_the_missing_path(tmp_path, tiny_data):
     with pytest.raises(ToolError, match='leftImg8bit'):
         runtime.check_data(bad_prefix, ['test_dataloader'])
 
-    bad_prefix.test_dataloader.dataset.type = 'BaseSegDataset'  # no layout known: paths only
-    with pytest.raises(ToolError, match=r"data_prefix img_path='leftImg8bit/val'"):
+    bad_prefix.test_dataloader.dataset.type = 'BaseSegDataset'  # the base class reads the same
+    with pytest.raises(ToolError, match=r"data_prefix\.img_path='leftImg8bit/val'"):
         runtime.check_data(bad_prefix, ['test_dataloader'])
 
 
