@@ -22,7 +22,8 @@ from .config import (load_config, scope_of, resolve_work_dir, dataloader_fields,
                      CPUAmpOptimWrapper, enable_amp, apply_pretrained_backbone,
                      relax_strict_pretrained, prepare_train_cfg)
 from .dist import (init_distributed, rank0_decides)
-from .data_checks import (iter_datasets, check_dataset_paths, check_dataset_layout, check_data)
+from .data_checks import (check_data, check_dataset_paths, check_evaluator_paths, dataset_needs,
+                          iter_datasets)
 from .checks import (existing_checkpoints, guard_work_dir, unwrap_model, plugin_prefixes,
                      compare_state_dicts, pretrained_mismatch, check_pretrained_backbone,
                      check_checkpoint_matches, needs_pretrained_check)
@@ -34,8 +35,8 @@ __all__ = ['DEBUG_ENV', 'CKPT_STEP_RE', 'REMOTE_CKPT_PREFIXES', 'ToolError', 'WO
            'resolve_work_dir', 'dataloader_fields', 'fix_dataloaders', 'CPUAmpOptimWrapper',
            'enable_amp', 'apply_pretrained_backbone', 'relax_strict_pretrained',
            'prepare_train_cfg', 'init_distributed',
-           'rank0_decides', 'iter_datasets', 'check_dataset_paths', 'check_dataset_layout',
-           'check_data', 'existing_checkpoints', 'guard_work_dir', 'unwrap_model',
+           'rank0_decides', 'iter_datasets', 'check_dataset_paths', 'check_evaluator_paths',
+           'dataset_needs', 'check_data', 'existing_checkpoints', 'guard_work_dir', 'unwrap_model',
            'plugin_prefixes', 'compare_state_dicts', 'pretrained_mismatch',
            'check_pretrained_backbone',
            'check_checkpoint_matches', 'needs_pretrained_check', 'format_error',

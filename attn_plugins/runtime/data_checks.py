@@ -390,10 +390,6 @@ def check_dataset_paths(ds: dict, where: str, scope: str = 'mmengine', pipelines
             _refuse(_missing_message(where, need, root) + _hint(ds, need.path))
 
 
-# the name runtime/__init__ exports; the layout checked is the one the dataset class reads
-check_dataset_layout = check_dataset_paths
-
-
 def _metrics(node, where: str) -> Iterator[Tuple[str, dict]]:
     if isinstance(node, (list, tuple)):
         for i, sub in enumerate(node):
