@@ -4,7 +4,8 @@ import os.path as osp
 from typing import Optional, Sequence
 
 from .args import _set_local_rank, build_test_parser, build_train_parser
-from .checks import (check_checkpoint_matches, check_pretrained_backbone, guard_work_dir,
+from .checks import (check_checkpoint_matches, check_pretrained_backbone,
+                     check_train_checkpoint, check_train_checkpoint_file, guard_work_dir,
                      needs_pretrained_check)
 from .data_checks import check_data
 from .common import REMOTE_CKPT_PREFIXES, ToolError
@@ -45,9 +46,18 @@ def _train(argv: Sequence[str], ctx) -> None:
     validate = cfg.get('val_cfg') is not None and cfg.get('val_dataloader') is not None
     fields = ['train_dataloader'] + (['val_dataloader'] if validate else [])
     check_data(cfg, fields)
-    notes += rank0_decides(guard_work_dir, cfg, args.overwrite)
+    check_ckpt, resuming = not args.skip_checkpoint_check, bool(cfg.get('resume'))
+    if check_ckpt:  # readable and resumable: before anything is built or moved
+        notes += rank0_decides(check_train_checkpoint_file, cfg)
+    if not resuming:  # a refused new run stops before anything is built or written
+        notes += rank0_decides(guard_work_dir, cfg, args.overwrite)
     _report(notes, 'train.py')
     runner = ctx.runner = _build_runner(cfg)
+    if check_ckpt:
+        _report(rank0_decides(check_train_checkpoint, runner, cfg, args.allow_unused_attention),
+                'train.py', runner.logger)
+    if resuming:  # moves later checkpoints aside only once the resumed one is known to fit
+        _report(rank0_decides(guard_work_dir, cfg, args.overwrite), 'train.py', runner.logger)
     if needs_pretrained_check(cfg):
         strict = not args.skip_pretrained_check
         _report(rank0_decides(check_pretrained_backbone, runner.model, strict), 'train.py',
@@ -83,7 +93,8 @@ def _test(argv: Sequence[str], ctx) -> None:
     init_distributed(cfg, args.launcher)
     check_data(cfg, ['test_dataloader'])
     runner = ctx.runner = _build_runner(cfg)
-    _report(rank0_decides(check_checkpoint_matches, runner.model, ckpt), 'test.py', runner.logger)
+    _report(rank0_decides(check_checkpoint_matches, runner.model, ckpt,
+                          args.allow_unused_attention), 'test.py', runner.logger)
     if args.out and scope != 'mmseg':
         if scope == 'mmdet':
             from mmdet.evaluation import DumpDetResults
