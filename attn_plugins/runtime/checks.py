@@ -70,9 +70,9 @@ def _move_aside(directory: str, names: Sequence[str], stamp: str) -> str:
     return dest
 
 
-def _summary(names: Sequence[str], limit: int = 4) -> str:
+def _summary(names: Sequence[str], limit: int = 4, unit: str = 'files') -> str:
     shown = ', '.join(names[:limit])
-    return shown + (f', ... ({len(names)} files)' if len(names) > limit else '')
+    return shown + (f', ... ({len(names)} {unit})' if len(names) > limit else '')
 
 
 def guard_work_dir(cfg, overwrite: bool = False, stamp: Optional[str] = None) -> List[str]:
@@ -218,8 +218,8 @@ def _state_dict_of(ckpt, path: str) -> Dict[str, torch.Tensor]:
     return ckpt
 
 
-def _load_state_dict(path: str, how: Optional[str] = None) -> Dict[str, torch.Tensor]:
-    return _state_dict_of(read_checkpoint(path, how), path)
+def _load_state_dict(path: str) -> Dict[str, torch.Tensor]:
+    return _state_dict_of(read_checkpoint(path), path)
 
 
 def _plugin_types() -> tuple:
@@ -311,7 +311,7 @@ def _shape(t) -> list:
 def pretrained_mismatch(module: torch.nn.Module, state_dict: Dict[str, torch.Tensor],
                         allow_missing=(), allow_unexpected=(), what: str = 'backbone'
                         ) -> Tuple[Optional[str], List[str]]:
-    """Strict comparison of a checkpoint's ``state_dict`` with ``module`` (what a strict
+    r"""Strict comparison of a checkpoint's ``state_dict`` with ``module`` (what a strict
     ``init_cfg=dict(type='Pretrained', ..., strict=True)`` requires).
 
     Every key of the module must be in the checkpoint with the same shape and every checkpoint key
@@ -522,8 +522,8 @@ def _fit(model: torch.nn.Module, sd: Dict[str, torch.Tensor], mode: str,
         use = ('test it with the config it was trained with (the same plugins)' if mode == 'test'
                else 'use a config with the plugins it was trained with')
         return (f'holds {len(attention)} attention modules the model of the config does not have '
-                f'({len(attention_keys)} keys under {_summary(sorted(attention), 3)}; e.g. '
-                f'{first} {_shape(sd[first])}): {doing}; {use}, or pass '
+                f'({len(attention_keys)} keys under {_summary(sorted(attention), 2, "modules")}; '
+                f'e.g. {first} {_shape(sd[first])}): {doing}; {use}, or pass '
                 '--allow-unused-attention to load it without them'), notes
     if attention:
         notes.append(f'--allow-unused-attention: {len(attention_keys)} keys of {len(attention)} '
@@ -535,9 +535,10 @@ def _fit(model: torch.nn.Module, sd: Dict[str, torch.Tensor], mode: str,
     return None, notes
 
 
-def _model_sd(path: str, how: str) -> Dict[str, torch.Tensor]:
-    # mmengine's load_checkpoint strips 'module.' (revise_keys=[(r'^module\.', '')])
-    return {re.sub(r'^module\.', '', k): v for k, v in _load_state_dict(path, how).items()}
+def _loaded_keys(ckpt, path: str) -> Dict[str, torch.Tensor]:
+    """The state dict as mmengine's ``load_checkpoint`` loads it into the model (``'module.'``
+    stripped: ``revise_keys=[(r'^module\.', '')]``)."""
+    return {re.sub(r'^module\.', '', k): v for k, v in _state_dict_of(ckpt, path).items()}
 
 
 def check_checkpoint_matches(model, path: str, allow_unused_attention: bool = False
@@ -548,8 +549,8 @@ def check_checkpoint_matches(model, path: str, allow_unused_attention: bool = Fa
     allows it). A corrupt file is named with the previous checkpoint of its work dir. Notes."""
     if path.startswith(REMOTE_CKPT_PREFIXES):
         return []
-    problem, notes = _fit(unwrap_model(model), _model_sd(path, 'test'), 'test',
-                          allow_unused_attention)
+    problem, notes = _fit(unwrap_model(model), _loaded_keys(read_checkpoint(path, 'test'), path),
+                          'test', allow_unused_attention)
     if problem:
         raise ToolError(f'checkpoint {path!r} {problem}')
     return notes
@@ -682,7 +683,7 @@ def check_train_checkpoint(runner, cfg, allow_unused_attention: bool = False) ->
     path, how = found
     what = _what(path, how, cfg)
     ckpt = read_checkpoint(path, how, what)
-    sd = {re.sub(r'^module\.', '', k): v for k, v in _state_dict_of(ckpt, path).items()}
+    sd = _loaded_keys(ckpt, path)
     model = unwrap_model(runner.model)
     mode = 'load_from' if how == 'load_from' else 'resume'
     problem, notes = _fit(model, sd, mode, allow_unused_attention)

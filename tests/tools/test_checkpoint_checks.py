@@ -288,14 +288,26 @@ def test_unused_attention_keys_are_found_by_plugin_name():
     assert all(p in runtime.plugin_prefixes(with_plugins) or p.startswith('bam')
                for p in found)
 
+    # mmdet's ResNet with mmcv's ContextBlock (GCNet), inside a detector-like parent
+    from mmdet.models.backbones import ResNet as DetResNet
+    gc = torch.nn.ModuleDict(dict(backbone=DetResNet(depth=50, base_channels=8, plugins=[dict(
+        cfg=dict(type='ContextBlock', ratio=1. / 4), position='after_conv3',
+        stages=(False, True, True, True))])))
+    det = torch.nn.ModuleDict(dict(backbone=DetResNet(depth=50, base_channels=8)))
+    keys = [k for k in gc.state_dict() if k not in det.state_dict()]
+    found = unused_attention_keys(det, keys)
+    assert sorted(found) == sorted('backbone.' + p for p in runtime.plugin_prefixes(gc.backbone))
+    assert 'backbone.layer2.0.context_block.' in found
+
 
 def test_module_checkpoint_into_plugins_none(runs, tmp_path, capsys, tool):
     """A module's checkpoint into the same config with plugins=None: refused by tools/test.py
     (the real script) and by train.py load_from/--resume; accepted with --allow-unused-attention."""
     ckpt = osp.join(runs['se'], 'epoch_1.pth')
-    none = _write(str(tmp_path), runs['base_text'], 'no_plugins',
-                  _backbone('None') + 'train_cfg = dict(max_epochs=1)\n')
-    proc = tool([sys.executable, 'tools/test.py', none, ckpt, '--work-dir', str(tmp_path / 't')])
+    none = [_write(str(tmp_path), runs['base_text'], f'no_plugins_{i}',  # one logger per run
+                   _backbone('None') + 'train_cfg = dict(max_epochs=1)\n') for i in range(6)]
+    proc = tool([sys.executable, 'tools/test.py', none[5], ckpt, '--work-dir',
+                 str(tmp_path / 't')])
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert proc.returncode == 1 and len(lines) == 1, proc.stderr[-3000:]
     assert lines[0].startswith(f"test.py: error: checkpoint '{ckpt}' holds 8 attention modules "
@@ -304,25 +316,25 @@ def test_module_checkpoint_into_plugins_none(runs, tmp_path, capsys, tool):
     assert 'tools/test.py would evaluate the model without them' in lines[0]
     assert lines[0].endswith('--allow-unused-attention to load it without them')
 
-    assert runtime.test_main([none, ckpt, '--work-dir', str(tmp_path / 't'),
+    assert runtime.test_main([none[0], ckpt, '--work-dir', str(tmp_path / 't'),
                               '--allow-unused-attention']) == 0
     out = capsys.readouterr().out
     assert 'accuracy/top1' in out and '--allow-unused-attention: 32 keys of 8 attention' in out
 
-    line = _one_line(capsys, runtime.train_main([none, '--work-dir', str(tmp_path / 'w'),
+    line = _one_line(capsys, runtime.train_main([none[1], '--work-dir', str(tmp_path / 'w'),
                                                  '--cfg-options', f'load_from={ckpt}']))
     assert f"load_from: checkpoint '{ckpt}' holds 8 attention modules" in line
     assert 'training would start without them' in line
-    assert runtime.train_main([none, '--work-dir', str(tmp_path / 'w'), '--no-validate',
+    assert runtime.train_main([none[2], '--work-dir', str(tmp_path / 'w'), '--no-validate',
                                '--allow-unused-attention', '--cfg-options',
                                f'load_from={ckpt}']) == 0
     assert osp.isfile(tmp_path / 'w' / 'epoch_1.pth')
 
     # resumed: refused too; with the flag the optimizer state (more parameters) cannot fit
     work_dir = _copy_run(runs, 'se', tmp_path / 'r')
-    line = _one_line(capsys, runtime.train_main([none, '--work-dir', work_dir, '--resume']))
+    line = _one_line(capsys, runtime.train_main([none[3], '--work-dir', work_dir, '--resume']))
     assert 'holds 8 attention modules' in line and 'the resumed run would train without' in line
-    line = _one_line(capsys, runtime.train_main([none, '--work-dir', work_dir, '--resume',
+    line = _one_line(capsys, runtime.train_main([none[4], '--work-dir', work_dir, '--resume',
                                                  '--allow-unused-attention']))
     assert 'holds an optimizer state that does not fit' in line
 
@@ -335,11 +347,12 @@ def test_checkpoint_without_the_attention_modules_the_model_has(runs, tmp_path, 
     state = torch.load(ckpt, map_location='cpu', weights_only=False)
     state['state_dict'] = {k: v for k, v in state['state_dict'].items() if '.se.' not in k}
     torch.save(state, none_ckpt)
-    se = _write(str(tmp_path), runs['base_text'], 'se_again',
-                _backbone(SE_PLUGINS) + 'train_cfg = dict(max_epochs=1)\n')
-    line = _one_line(capsys, runtime.test_main([se, none_ckpt, '--work-dir', str(tmp_path / 't')]),
-                     'test.py')
+    se_test, se_load = (_write(str(tmp_path), runs['base_text'], name,
+                               _backbone(SE_PLUGINS) + 'train_cfg = dict(max_epochs=1)\n')
+                        for name in ('se_test', 'se_load'))  # one logger per run
+    line = _one_line(capsys, runtime.test_main([se_test, none_ckpt, '--work-dir',
+                                                str(tmp_path / 't')]), 'test.py')
     assert 'does not match the model of the config: 32 of' in line and 'missing backbone.' in line
-    assert runtime.train_main([se, '--work-dir', str(tmp_path / 'w'), '--no-validate',
+    assert runtime.train_main([se_load, '--work-dir', str(tmp_path / 'w'), '--no-validate',
                                '--cfg-options', f'load_from={none_ckpt}']) == 0
     assert 'attention-plugin keys are not in the checkpoint' in capsys.readouterr().out
