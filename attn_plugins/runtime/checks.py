@@ -12,12 +12,11 @@ import re
 import shutil
 import time
 import zipfile
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 
 from .common import CKPT_STEP_RE, REMOTE_CKPT_PREFIXES, ToolError
-from .config import scope_of
 from .data_checks import _is_remote
 from .errors import _first_line
 
