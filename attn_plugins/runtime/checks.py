@@ -75,43 +75,56 @@ def _summary(names: Sequence[str], limit: int = 4, unit: str = 'files') -> str:
 
 
 def guard_work_dir(cfg, overwrite: bool = False, stamp: Optional[str] = None) -> List[str]:
-    """Never let a run overwrite an earlier run's checkpoints silently.
+    """Never let a new run overwrite an earlier run's checkpoints silently.
 
     - new run (``cfg.resume`` false) into a directory with checkpoints: :class:`ToolError`, unless
       ``overwrite``: then they are moved into ``previous_run_<stamp>/`` (reported);
-    - ``--resume CKPT``: checkpoints of later steps than CKPT are moved aside (reported);
-    - ``--resume`` (auto): continue, nothing is touched.
+    - ``--resume`` (auto or CKPT): nothing is touched here; the checkpoints after CKPT are moved
+      by :func:`set_aside_later_checkpoints`, once CKPT is known to fit the model.
 
     Returns the notes to report.
     """
+    if cfg.get('resume', False):
+        return []
     stamp = stamp or time.strftime('%Y%m%d_%H%M%S')
     notes = []
-    resume, load_from = bool(cfg.get('resume', False)), cfg.get('load_from', None)
     for directory in _checkpoint_dirs(cfg):
         names = existing_checkpoints(directory)
         if not names:
             continue
-        if not resume:
-            if not overwrite:
-                raise ToolError(
-                    f'work_dir {directory!r} already holds checkpoints of an earlier run '
-                    f'({_summary(names)}); a new run would overwrite them: pass --resume to '
-                    'continue that run, --work-dir to start elsewhere, or --overwrite to start '
-                    'over here (the earlier checkpoints are moved into previous_run_<timestamp>/)')
-            dest = _move_aside(directory, names, stamp)
-            notes.append(f'--overwrite: moved the earlier run\'s checkpoints ({_summary(names)}) '
-                         f'into {dest}')
-        elif load_from:
-            step = _step_of(load_from)
-            if step is None:
-                continue
-            later = [n for n in names if (_step_of(n) or ('', -1))[0] == step[0]
-                     and _step_of(n)[1] > step[1]]
-            if later:
-                dest = _move_aside(directory, later, stamp)
-                notes.append(f'resuming from {step[0]} {step[1]}: moved the later checkpoints '
-                             f'({_summary(later)}) into {dest} so the resumed run does not '
-                             'overwrite them')
+        if not overwrite:
+            raise ToolError(
+                f'work_dir {directory!r} already holds checkpoints of an earlier run '
+                f'({_summary(names)}); a new run would overwrite them: pass --resume to '
+                'continue that run, --work-dir to start elsewhere, or --overwrite to start '
+                'over here (the earlier checkpoints are moved into previous_run_<timestamp>/)')
+        dest = _move_aside(directory, names, stamp)
+        notes.append(f'--overwrite: moved the earlier run\'s checkpoints ({_summary(names)}) '
+                     f'into {dest}')
+    return notes
+
+
+def set_aside_later_checkpoints(cfg, stamp: Optional[str] = None) -> List[str]:
+    """``--resume CKPT`` (``resume`` with ``load_from``): the checkpoints of later steps than CKPT
+    (which the resumed run would overwrite) are moved into ``previous_run_<stamp>/`` (reported).
+    Call it after CKPT was checked (:func:`check_train_checkpoint`), so a refused resume moves
+    nothing. Auto-resume and new runs: nothing. Returns the notes to report."""
+    load_from = cfg.get('load_from', None)
+    if not (cfg.get('resume', False) and load_from):
+        return []
+    step = _step_of(load_from)
+    if step is None:
+        return []
+    stamp = stamp or time.strftime('%Y%m%d_%H%M%S')
+    notes = []
+    for directory in _checkpoint_dirs(cfg):
+        later = [n for n in existing_checkpoints(directory)
+                 if (_step_of(n) or ('', -1))[0] == step[0] and _step_of(n)[1] > step[1]]
+        if later:
+            dest = _move_aside(directory, later, stamp)
+            notes.append(f'resuming from {step[0]} {step[1]}: moved the later checkpoints '
+                         f'({_summary(later)}) into {dest} so the resumed run does not '
+                         'overwrite them')
     return notes
 
 

@@ -6,7 +6,7 @@ from typing import Optional, Sequence
 from .args import _set_local_rank, build_test_parser, build_train_parser
 from .checks import (check_checkpoint_matches, check_pretrained_backbone,
                      check_train_checkpoint, check_train_checkpoint_file, guard_work_dir,
-                     needs_pretrained_check)
+                     needs_pretrained_check, set_aside_later_checkpoints)
 from .data_checks import check_data
 from .common import REMOTE_CKPT_PREFIXES, ToolError
 from .config import (_cpu_amp_fallback, fix_dataloaders, load_config, prepare_train_cfg,
@@ -46,18 +46,17 @@ def _train(argv: Sequence[str], ctx) -> None:
     validate = cfg.get('val_cfg') is not None and cfg.get('val_dataloader') is not None
     fields = ['train_dataloader'] + (['val_dataloader'] if validate else [])
     check_data(cfg, fields)
-    check_ckpt, resuming = not args.skip_checkpoint_check, bool(cfg.get('resume'))
+    notes += rank0_decides(guard_work_dir, cfg, args.overwrite)
+    check_ckpt = not args.skip_checkpoint_check
     if check_ckpt:  # readable and resumable: before anything is built or moved
         notes += rank0_decides(check_train_checkpoint_file, cfg)
-    if not resuming:  # a refused new run stops before anything is built or written
-        notes += rank0_decides(guard_work_dir, cfg, args.overwrite)
     _report(notes, 'train.py')
     runner = ctx.runner = _build_runner(cfg)
     if check_ckpt:
         _report(rank0_decides(check_train_checkpoint, runner, cfg, args.allow_unused_attention),
                 'train.py', runner.logger)
-    if resuming:  # moves later checkpoints aside only once the resumed one is known to fit
-        _report(rank0_decides(guard_work_dir, cfg, args.overwrite), 'train.py', runner.logger)
+    # --resume CKPT: the later checkpoints are moved aside only once CKPT is known to fit
+    _report(rank0_decides(set_aside_later_checkpoints, cfg), 'train.py', runner.logger)
     if needs_pretrained_check(cfg):
         strict = not args.skip_pretrained_check
         _report(rank0_decides(check_pretrained_backbone, runner.model, strict), 'train.py',
