@@ -60,9 +60,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
                         help='do not check the data paths the config names before building the '
                              'datasets (the library then reports what it cannot find)')
     parser.add_argument('--allow-unused-attention', action='store_true',
-                        help='load a checkpoint that holds attention-module weights the model '
-                             'does not have (e.g. a module\'s checkpoint into plugins=None); '
-                             'refused without this flag')
+                        help='load a checkpoint (test.py CHECKPOINT; train.py --resume, '
+                             'auto-resume or load_from) that holds weights of attention modules '
+                             'the model does not have (e.g. a module\'s checkpoint into a '
+                             'plugins=None config): they are not loaded; refused without this '
+                             'flag')
 
 
 def build_train_parser() -> argparse.ArgumentParser:
@@ -97,8 +99,11 @@ def build_train_parser() -> argparse.ArgumentParser:
                              'not match the backbone: strict=True init_cfgs load non-strictly '
                              '(mmengine then only warns)')
     parser.add_argument('--skip-checkpoint-check', action='store_true',
-                        help='do not check --resume / auto-resume / load_from checkpoints against '
-                             'the built model before training starts')
+                        help='do not check the --resume / auto-resume / load_from checkpoint '
+                             'before training starts (that it can be read and resumed, its keys '
+                             'and shapes against the built model, a resumed optimizer state '
+                             'against the optimizer of the config); mmengine then loads it '
+                             'non-strictly and only warns')
     parser.add_argument('--compile', action='store_true',
                         help="torch.compile the model (mmengine's compile=True)")
     parser.add_argument('--no-pin-memory', action='store_true',

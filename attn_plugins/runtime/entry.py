@@ -4,8 +4,9 @@ import os.path as osp
 from typing import Optional, Sequence
 
 from .args import _set_local_rank, build_test_parser, build_train_parser
-from .checks import (check_checkpoint_matches, check_pretrained_backbone, guard_work_dir,
-                     needs_pretrained_check)
+from .checks import (check_checkpoint_matches, check_pretrained_backbone,
+                     check_train_checkpoint, check_train_checkpoint_file, guard_work_dir,
+                     needs_pretrained_check, set_aside_later_checkpoints)
 from .data_checks import check_data
 from .common import REMOTE_CKPT_PREFIXES, ToolError
 from .config import (_cpu_amp_fallback, fix_dataloaders, load_config, prepare_train_cfg,
@@ -46,8 +47,16 @@ def _train(argv: Sequence[str], ctx) -> None:
     fields = ['train_dataloader'] + (['val_dataloader'] if validate else [])
     if not args.skip_data_check: check_data(cfg, fields)
     notes += rank0_decides(guard_work_dir, cfg, args.overwrite)
+    check_ckpt = not args.skip_checkpoint_check
+    if check_ckpt:  # readable and resumable: before anything is built or moved
+        notes += rank0_decides(check_train_checkpoint_file, cfg)
     _report(notes, 'train.py')
     runner = ctx.runner = _build_runner(cfg)
+    if check_ckpt:
+        _report(rank0_decides(check_train_checkpoint, runner, cfg, args.allow_unused_attention),
+                'train.py', runner.logger)
+    # --resume CKPT: the later checkpoints are moved aside only once CKPT is known to fit
+    _report(rank0_decides(set_aside_later_checkpoints, cfg), 'train.py', runner.logger)
     if needs_pretrained_check(cfg):
         strict = not args.skip_pretrained_check
         _report(rank0_decides(check_pretrained_backbone, runner.model, strict), 'train.py',
@@ -83,7 +92,8 @@ def _test(argv: Sequence[str], ctx) -> None:
     init_distributed(cfg, args.launcher)
     if not args.skip_data_check: check_data(cfg, ['test_dataloader'])
     runner = ctx.runner = _build_runner(cfg)
-    _report(rank0_decides(check_checkpoint_matches, runner.model, ckpt), 'test.py', runner.logger)
+    _report(rank0_decides(check_checkpoint_matches, runner.model, ckpt,
+                          args.allow_unused_attention), 'test.py', runner.logger)
     if args.out and scope != 'mmseg':
         if scope == 'mmdet':
             from mmdet.evaluation import DumpDetResults

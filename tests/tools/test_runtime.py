@@ -152,8 +152,13 @@ def test_resume_keeps_everything_and_explicit_resume_moves_only_later_steps(tmp_
     wd = str(tmp_path / 'wd')
     _touch(wd, 'epoch_1.pth', 'epoch_2.pth', 'epoch_3.pth', 'last_checkpoint')
     assert runtime.guard_work_dir(_cfg(work_dir=wd, resume=True, load_from=None)) == []
-    notes = runtime.guard_work_dir(
-        _cfg(work_dir=wd, resume=True, load_from=osp.join(wd, 'epoch_1.pth')), stamp='S')
+    resume_1 = _cfg(work_dir=wd, resume=True, load_from=osp.join(wd, 'epoch_1.pth'))
+    assert runtime.guard_work_dir(resume_1) == []  # moved only once epoch_1 is checked:
+    assert sorted(os.listdir(wd)) == ['epoch_1.pth', 'epoch_2.pth', 'epoch_3.pth',
+                                      'last_checkpoint']
+    from attn_plugins.runtime.checks import set_aside_later_checkpoints
+    assert set_aside_later_checkpoints(_cfg(work_dir=wd, resume=True, load_from=None)) == []
+    notes = set_aside_later_checkpoints(resume_1, stamp='S')
     assert len(notes) == 1
     assert sorted(os.listdir(osp.join(wd, 'previous_run_S'))) == ['epoch_2.pth', 'epoch_3.pth']
     assert osp.isfile(osp.join(wd, 'epoch_1.pth'))
