@@ -80,11 +80,28 @@ def guard_work_dir(cfg, overwrite: bool = False, stamp: Optional[str] = None) ->
     - new run (``cfg.resume`` false) into a directory with checkpoints: :class:`ToolError`, unless
       ``overwrite``: then they are moved into ``previous_run_<stamp>/`` (reported);
     - ``--resume`` (auto or CKPT): nothing is touched here; the checkpoints after CKPT are moved
-      by :func:`set_aside_later_checkpoints`, once CKPT is known to fit the model.
+      by :func:`set_aside_later_checkpoints`, once CKPT is known to fit the model;
+    - auto-resume (``--resume`` without CKPT) into a directory with checkpoints but no
+      ``last_checkpoint``: mmengine would start from scratch and overwrite them, so it is refused
+      as a new run is (the line names the latest one to pass as ``--resume CKPT``).
 
     Returns the notes to report.
     """
     if cfg.get('resume', False):
+        # mmengine writes last_checkpoint into the work dir, also when out_dir holds the files
+        auto = cfg.get('load_from', None) is None
+        if auto and latest_checkpoint(osp.abspath(cfg.work_dir)) is None:
+            for directory in _checkpoint_dirs(cfg):
+                names = [n for n in existing_checkpoints(directory) if n.endswith('.pth')]
+                if names:
+                    stepped = [n for n in names if _step_of(n)] or names
+                    latest = osp.join(directory, stepped[-1])
+                    raise ToolError(
+                        f'--resume: work_dir {directory!r} holds checkpoints '
+                        f'({_summary(names)}) but no last_checkpoint, so mmengine would start '
+                        f'from scratch and overwrite them: pass --resume {latest} to continue '
+                        'from it, or start over with --overwrite instead of --resume (they are '
+                        'moved into previous_run_<timestamp>/)')
         return []
     stamp = stamp or time.strftime('%Y%m%d_%H%M%S')
     notes = []

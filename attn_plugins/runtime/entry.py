@@ -45,7 +45,8 @@ def _train(argv: Sequence[str], ctx) -> None:
     notes += record_seed(cfg)
     validate = cfg.get('val_cfg') is not None and cfg.get('val_dataloader') is not None
     fields = ['train_dataloader'] + (['val_dataloader'] if validate else [])
-    if not args.skip_data_check: check_data(cfg, fields)
+    if not args.skip_data_check:
+        check_data(cfg, fields)
     notes += rank0_decides(guard_work_dir, cfg, args.overwrite)
     check_ckpt = not args.skip_checkpoint_check
     if check_ckpt:  # readable and resumable: before anything is built or moved
@@ -90,7 +91,8 @@ def _test(argv: Sequence[str], ctx) -> None:
         raise ToolError(f'--out must be a .pkl file for detection, got {args.out!r}')
     fix_dataloaders(cfg)
     init_distributed(cfg, args.launcher)
-    if not args.skip_data_check: check_data(cfg, ['test_dataloader'])
+    if not args.skip_data_check:
+        check_data(cfg, ['test_dataloader'])
     runner = ctx.runner = _build_runner(cfg)
     _report(rank0_decides(check_checkpoint_matches, runner.model, ckpt,
                           args.allow_unused_attention), 'test.py', runner.logger)

@@ -164,6 +164,29 @@ def test_resume_keeps_everything_and_explicit_resume_moves_only_later_steps(tmp_
     assert osp.isfile(osp.join(wd, 'epoch_1.pth'))
 
 
+def test_auto_resume_without_last_checkpoint_does_not_overwrite(tmp_path):
+    # mmengine's auto-resume reads only last_checkpoint: without it, it would start over and
+    # overwrite epoch_*.pth; the guard names the latest one to resume from instead
+    wd = str(tmp_path / 'wd')
+    _touch(wd, 'epoch_1.pth', 'epoch_2.pth', 'epoch_10.pth')
+    with pytest.raises(ToolError, match=r'no last_checkpoint.*--resume \S*epoch_10\.pth') as e:
+        runtime.guard_work_dir(_cfg(work_dir=wd, resume=True, load_from=None))
+    assert '\n' not in str(e.value)
+    assert sorted(os.listdir(wd)) == ['epoch_1.pth', 'epoch_10.pth', 'epoch_2.pth']
+    # an explicit CKPT, or an empty work dir (a new run), pass
+    assert runtime.guard_work_dir(_cfg(work_dir=wd, resume=True,
+                                       load_from=osp.join(wd, 'epoch_2.pth'))) == []
+    assert runtime.guard_work_dir(_cfg(work_dir=str(tmp_path / 'new'), resume=True,
+                                       load_from=None)) == []
+    # checkpoints in the hook's out_dir, last_checkpoint in the work dir (where mmengine puts it)
+    out = str(tmp_path / 'ckpts')
+    _touch(osp.join(out, 'wd2'), 'iter_100.pth')
+    _touch(str(tmp_path / 'wd2'), 'last_checkpoint')
+    cfg = _cfg(work_dir=str(tmp_path / 'wd2'), resume=True, load_from=None,
+               default_hooks=dict(checkpoint=dict(type='CheckpointHook', out_dir=out)))
+    assert runtime.guard_work_dir(cfg) == []
+
+
 def test_checkpoint_hook_out_dir_is_guarded_too(tmp_path):
     wd, out = str(tmp_path / 'wd'), str(tmp_path / 'ckpts')
     _touch(osp.join(out, 'wd'), 'iter_100.pth')
