@@ -71,7 +71,12 @@ the tools call through :mod:`attn_plugins.runtime`.
    imported before the shim bound to it are replaced): it separates the classes (or FPN levels)
    by adding ``class id * (max coordinate + 1)`` to the boxes, which in bf16 rounds them to 8 px at
    offsets of ~1000 and to 512 px at mmdet's 80 COCO classes, so the kept boxes would differ from
-   fp32's. Outside CPU autocast nothing changes (CUDA fp16 AMP, fp32 runs, ONNX export). mmcv's plain functions that call CPU kernels directly (``nms_rotated``,
+   fp32's. Outside CPU autocast nothing changes (CUDA fp16 AMP, fp32 runs, ONNX export).
+   Validation/testing under bf16 autocast (``val_cfg``/``test_cfg`` ``fp16=True``: mmengine's
+   ``autocast`` is bf16 on CPU) gives bf16 predictions, and the metrics convert them to numpy,
+   which has no bfloat16 ("Got unsupported ScalarType BFloat16" in mmdet's ``CocoMetric``):
+   ``Evaluator.process`` is wrapped to hand the metrics float32 copies of bfloat16 tensors
+   (after the ``to_dict()`` mmengine applies there anyway; other dtypes untouched). mmcv's plain functions that call CPU kernels directly (``nms_rotated``,
    ``box_iou_rotated``, ``bbox_overlaps``, the quadrilateral and 3-D ops) are not wrapped: the
    mmdet/mmseg models of ``configs/`` do not call them.
 
@@ -84,7 +89,8 @@ the tools call through :mod:`attn_plugins.runtime`.
    config back, and logs it (the same ``Config:`` message) when the first ``before_run`` hook is
    called, i.e. once ``train()``/``val()``/``test()`` has built the model, loops, dataloaders,
    optimizer and schedulers. A failing build then ends with the tool's one error line and no
-   dump; the config file is still written into the work dir (``Runner.dump_config``). Per run:
+   dump; the config file is still written into the work dir at the end of ``Runner.__init__``
+   (``Runner.dump_config``, unchanged). Per run:
    ``attn_plugins.runtime`` builds its Runners through it; other Runners are unchanged.
 """
 import datetime
@@ -403,9 +409,38 @@ def _rebind(original, replacement, prefixes=('mmcv', 'mmdet', 'mmseg', 'mmpretra
                 setattr(module, attr, replacement)
 
 
+def _bf16_to_fp32(value):
+    """``value`` with its bfloat16 tensors as float32 (data elements as their ``to_dict()``)."""
+    from mmengine.structures import BaseDataElement
+    if isinstance(value, BaseDataElement):
+        value = value.to_dict()
+    if isinstance(value, torch.Tensor):
+        return value.float() if value.dtype == torch.bfloat16 else value
+    if isinstance(value, dict):
+        return {k: _bf16_to_fp32(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_bf16_to_fp32(v) for v in value)
+    return value
+
+
+def _patch_evaluator_bf16() -> None:
+    from mmengine.evaluator import Evaluator
+    process = Evaluator.process
+    if getattr(process, '_fp32_under_cpu_autocast', False):
+        return
+
+    def wrapped(self, data_samples, data_batch=None):
+        return process(self, [_bf16_to_fp32(s) for s in data_samples], data_batch)
+    wrapped._fp32_under_cpu_autocast = True
+    wrapped.__wrapped__ = process
+    wrapped.__doc__ = process.__doc__
+    Evaluator.process = wrapped
+
+
 def _patch_mmcv_ops_fp32() -> None:
     if 'mmcv_ops_fp32' in _APPLIED:
         return
+    _patch_evaluator_bf16()
     functions = mmcv_autograd_functions()
     if not functions:  # mmcv without its compiled ops
         return
