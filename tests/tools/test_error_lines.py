@@ -169,3 +169,35 @@ def test_config_is_logged_once_the_run_is_built(make_config, tmp_path, tool):
     # after the environment and the build (hooks), before the first iteration
     assert out.index('System environment') < out.index('Hooks will be executed') \
         < out.index('Config:\n') < out.index('Epoch(train)')
+
+
+def _raised(build):
+    with pytest.raises(Exception) as info:
+        build()
+    return info.value
+
+
+def test_empty_coco_file_and_empty_voc_split_are_named(tmp_path):
+    """The same line for mmdet's COCO (an annotation file without images) and mmseg's VOC (a
+    split file without lines), from the error the dataset raises while it is built."""
+    from mmdet.datasets import CocoDataset
+    from mmseg.datasets import PascalVOCDataset
+
+    from attn_plugins.runtime import format_error
+    coco = tmp_path / 'instances_empty.json'
+    coco.write_text(json.dumps(dict(images=[], annotations=[],
+                                    categories=[dict(id=1, name='circle')])))
+    line = format_error(_raised(lambda: CocoDataset(
+        ann_file=str(coco), data_root=str(tmp_path), metainfo=dict(classes=('circle', )),
+        pipeline=[])))
+    assert line.startswith(f"CocoDataset is empty: its ann_file '{coco}' lists no samples"), line
+
+    voc = tmp_path / 'VOC2012'
+    for d in ('JPEGImages', 'SegmentationClass', 'ImageSets/Segmentation'):
+        (voc / d).mkdir(parents=True)
+    (voc / 'ImageSets/Segmentation/train.txt').write_text('')
+    line = format_error(_raised(lambda: PascalVOCDataset(
+        data_root=str(voc), ann_file='ImageSets/Segmentation/train.txt', pipeline=[],
+        data_prefix=dict(img_path='JPEGImages', seg_map_path='SegmentationClass'))))
+    assert line.startswith('PascalVOCDataset is empty: its ann_file '), line
+    assert 'ImageSets/Segmentation/train.txt' in line, line
