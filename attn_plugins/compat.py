@@ -48,35 +48,37 @@ the tools call through :mod:`attn_plugins.runtime`.
    (a differently named initializer would be overwritten by the plugins' ``init_weights``).
 
 4. mmcv's CPU ops have no bfloat16 kernels, so ``--amp`` on CPU (bf16 autocast,
-   :class:`~attn_plugins.runtime.config.CPUAmpOptimWrapper`) crashes every detector.
-   Every CPU kernel of mmcv 2.1.0 (``mmcv/ops/csrc/pytorch/cpu/*.cpp``) reads ``float*`` or
-   dispatches ``AT_DISPATCH_FLOATING_TYPES[_AND_HALF]``: under autocast the features and boxes
-   the convolutions produce are bfloat16 and ``nms`` / ``batched_nms`` (Faster/Mask R-CNN's RPN,
-   every detector's test-time NMS), ``RoIAlign`` (the R-CNN RoI heads) and the rest fail with
-   "expected scalar type Float but found BFloat16" (``nms``) or "not implemented for
-   'BFloat16'" (``roi_align``). torch's autocast only knows torch's own ops and mmcv registers no
-   autocast rule for its ops (no upstream mmcv issue found; torchvision fixed the same gap for
-   its own ``nms``/``roi_align`` with CPU autocast rules that run them in fp32 and cast
-   ``roi_align``'s output back: pytorch/vision#8049). Shim: :func:`_patch_mmcv_ops_fp32` wraps ``forward``/``backward`` of every
-   ``torch.autograd.Function`` of ``mmcv.ops`` (``NMSop``, ``SoftNMSop``, ``RoIAlignFunction``,
-   ``RoIPoolFunction``, the deformable convolutions, ``PSAMaskFunction``, ...; wrapping the
-   Function, not the Python helpers, reaches every caller, including ``batched_nms`` and names
-   imported before the shim). While CPU autocast is on and a bfloat16/float16 CPU tensor is among
-   the inputs, the forward runs with autocast disabled on float32 copies of the floating inputs
-   (what ``torch.amp.custom_fwd(cast_inputs=torch.float32)`` does) and its floating outputs are
-   cast back to the dtype the inputs promote to (bf16 for bf16 inputs: what a bf16 kernel would
-   return; nms' gathered boxes are exact); the backward of such a call runs in float32 and returns
-   each gradient in its input's dtype. ``batched_nms`` itself is wrapped the same way (it is a
-   plain function: ``mmcv.ops.batched_nms``, ``mmcv.ops.nms.batched_nms`` and the names modules
-   imported before the shim bound to it are replaced): it separates the classes (or FPN levels)
-   by adding ``class id * (max coordinate + 1)`` to the boxes, which in bf16 rounds them to 8 px at
-   offsets of ~1000 and to 512 px at mmdet's 80 COCO classes, so the kept boxes would differ from
-   fp32's. Outside CPU autocast nothing changes (CUDA fp16 AMP, fp32 runs, ONNX export).
-   Validation/testing under bf16 autocast (``val_cfg``/``test_cfg`` ``fp16=True``: mmengine's
-   ``autocast`` is bf16 on CPU) gives bf16 predictions, and the metrics convert them to numpy,
-   which has no bfloat16 ("Got unsupported ScalarType BFloat16" in mmdet's ``CocoMetric``):
-   ``Evaluator.process`` is wrapped to hand the metrics float32 copies of bfloat16 tensors
-   (after the ``to_dict()`` mmengine applies there anyway; other dtypes untouched). mmcv's plain functions that call CPU kernels directly (``nms_rotated``,
+   :class:`~attn_plugins.runtime.config.CPUAmpOptimWrapper`) crashes every detector. Every CPU
+   kernel of mmcv 2.1.0 (``mmcv/ops/csrc/pytorch/cpu/*.cpp``) reads ``float*`` or dispatches
+   ``AT_DISPATCH_FLOATING_TYPES[_AND_HALF]``: under autocast the features and boxes the
+   convolutions produce are bfloat16 and ``nms`` / ``batched_nms`` (Faster/Mask R-CNN's RPN, every
+   detector's test-time NMS), ``RoIAlign`` (the R-CNN RoI heads) and the rest fail with "expected
+   scalar type Float but found BFloat16" (``nms``) or '"ROIAlign_forward" not implemented for
+   'BFloat16'' (``roi_align``). torch's autocast only knows torch's own ops and mmcv registers no
+   autocast rule for its ops (no upstream mmcv issue found; torchvision fixed the same gap for its
+   own ``nms``/``roi_align`` with CPU autocast rules that run them in fp32 and cast ``roi_align``'s
+   output back: pytorch/vision#8049). Shim: :func:`_patch_mmcv_ops_fp32` wraps
+   ``forward``/``backward`` of every ``torch.autograd.Function`` of ``mmcv.ops`` (``NMSop``,
+   ``SoftNMSop``, ``RoIAlignFunction``, ``RoIPoolFunction``, the deformable convolutions,
+   ``PSAMaskFunction``, ...; wrapping the Function, not the Python helpers, reaches every caller,
+   including ``batched_nms`` and names imported before the shim). While CPU autocast is on and a
+   bfloat16/float16 CPU tensor is among the inputs, the forward runs with autocast disabled on
+   float32 copies of the floating inputs (what ``torch.amp.custom_fwd(cast_inputs=torch.float32)``
+   does) and its floating outputs are cast back to the dtype the inputs promote to (bf16 for bf16
+   inputs: what a bf16 kernel would return; nms' gathered boxes are exact); the backward of such a
+   call runs in float32 and returns each gradient in its input's dtype. ``batched_nms`` itself is
+   wrapped the same way (it is a plain function: ``mmcv.ops.batched_nms``,
+   ``mmcv.ops.nms.batched_nms`` and the names modules imported before the shim bound to it are
+   replaced): it separates the classes (or FPN levels) by adding ``class id * (max coordinate +
+   1)`` to the boxes, which in bf16 rounds them to 8 px at offsets of ~1000 and to 512 px at
+   mmdet's 80 COCO classes, so the kept boxes would differ from fp32's. Outside CPU autocast
+   nothing changes (CUDA fp16 AMP, fp32 runs, ONNX export). Validation/testing under bf16 autocast
+   (``val_cfg``/``test_cfg`` ``fp16=True``: mmengine's ``autocast`` is bf16 on CPU) gives bf16
+   predictions, and the metrics convert them to numpy, which has no bfloat16 ("Got unsupported
+   ScalarType BFloat16" in mmdet's ``CocoMetric``): ``Evaluator.process`` is wrapped to hand the
+   metrics float32 copies of bfloat16 tensors (after the ``to_dict()`` mmengine applies there
+   anyway; other dtypes untouched). mmcv's plain functions that call CPU kernels directly
+   (``nms_match``, which only mmdet's ScoreHLRSampler of the PISA configs calls, ``nms_rotated``,
    ``box_iou_rotated``, ``bbox_overlaps``, the quadrilateral and 3-D ops) are not wrapped: the
    mmdet/mmseg models of ``configs/`` do not call them.
 
