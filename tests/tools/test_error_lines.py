@@ -111,19 +111,23 @@ def test_ctrl_c_during_checkpoint_save_is_an_interruption(make_config, tmp_path,
     assert 'SyntaxError' not in proc.stderr + proc.stdout[-2000:]
 
 
-def test_sigint_during_training_exits_130(make_config, tmp_path, repo_root):
-    cfg = make_config(tmp_path, 'sigint', 'train_cfg = dict(max_epochs=50)\n')
+@pytest.mark.parametrize('workers', [0, pytest.param(1, marks=pytest.mark.slow)])
+def test_sigint_during_training_exits_130(make_config, tmp_path, repo_root, workers):
+    """Ctrl-C in a terminal: SIGINT to the whole process group (DataLoader workers included)."""
+    cfg = make_config(tmp_path, 'sigint', 'train_cfg = dict(max_epochs=50)\n'
+                      f'train_dataloader = dict(num_workers={workers}, persistent_workers=True)\n')
     env = dict(os.environ, PYTHONPATH=repo_root, OMP_NUM_THREADS='1', PYTHONUNBUFFERED='1')
     env.pop('ATTN_PLUGINS_DEBUG', None)
     proc = subprocess.Popen([sys.executable, 'tools/train.py', cfg, '--work-dir',
                              str(tmp_path / 'w'), '--no-validate'], cwd=repo_root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     try:
         deadline = time.time() + 300
         for line in proc.stdout:  # wait for the first logged training iteration
             if 'Epoch(train)' in line or time.time() > deadline:
                 break
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)
         out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
