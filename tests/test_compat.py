@@ -166,6 +166,33 @@ def test_mmcv_ops_untouched_outside_cpu_autocast():
         ops.nms(boxes.bfloat16(), scores.bfloat16(), 0.5)
 
 
+def test_evaluator_hands_metrics_fp32_copies_of_bf16_predictions():
+    """Predictions made under bf16 autocast reach the metrics as float32 (numpy has no bf16);
+    other dtypes and the data elements' structure are as mmengine's own to_dict() gives them."""
+    from mmengine.evaluator import BaseMetric, Evaluator
+    from mmengine.structures import BaseDataElement, InstanceData
+
+    class Keep(BaseMetric):
+        def process(self, data_batch, data_samples):
+            self.results.extend(data_samples)
+
+        def compute_metrics(self, results):
+            return {}
+
+    pred = InstanceData(bboxes=torch.rand(3, 4).bfloat16(), labels=torch.tensor([0, 1, 2]),
+                        scores=torch.rand(3, dtype=torch.float16))
+    sample = BaseDataElement(pred_instances=pred, img_id=7)
+    metric = Keep()
+    Evaluator([metric]).process([sample])
+    (got, ) = metric.results
+    assert got['img_id'] == 7
+    inst = got['pred_instances']
+    assert inst['bboxes'].dtype == torch.float32
+    assert torch.equal(inst['bboxes'], pred.bboxes.float())
+    assert inst['labels'].dtype == torch.int64 and inst['scores'].dtype == torch.float16
+    inst['bboxes'].numpy()  # what mmdet's CocoMetric does
+
+
 # ----------------------------------------------------------------------------------------------
 # shim 5: the config dump after the build
 # ----------------------------------------------------------------------------------------------
