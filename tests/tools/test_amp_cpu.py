@@ -116,6 +116,7 @@ def test_amp_trains_and_tests_a_segmenter(config, extra, small_data, tmp_path, t
     assert 'mIoU' in proc.stdout
 
 
+@pytest.mark.slow  # ~21 s (in-process and faster: test_train_tools.py's bf16 run)
 def test_amp_trains_and_tests_a_classifier(make_config, tmp_path, tool):
     cfg = make_config(tmp_path, 'amp_cls', 'train_cfg = dict(max_epochs=1)\n'
                       'val_cfg = dict(fp16=True)\ntest_cfg = dict(fp16=True)\n')
