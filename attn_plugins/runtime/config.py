@@ -1,6 +1,7 @@
 """Config preparation: loading with ``--cfg-options``, work dir, dataloader fixes, ``--amp`` (fp16 on
 CUDA, bf16 on CPU), ``--pretrained-backbone`` and the rest of ``prepare_train_cfg``."""
 import os.path as osp
+import re
 import warnings
 from contextlib import contextmanager
 from typing import List, Optional
@@ -23,10 +24,24 @@ def load_config(path: str, cfg_options: Optional[dict] = None):
         raise ToolError(f'config file {path!r} not found')
     with warnings.catch_warnings():  # cross-package bases (mmdet::...) import pkg_resources
         warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
-        cfg = Config.fromfile(path)
+        try:
+            cfg = Config.fromfile(path)
+        except SyntaxError as e:
+            raise ToolError(_syntax_error_line(e, path)) from e
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     return cfg
+
+
+def _syntax_error_line(exc: SyntaxError, path: str) -> str:
+    """mmengine re-raises a config's SyntaxError as "There are syntax errors in config file F:
+    ..." (the file, a base file included, is named there; the line only in the original)."""
+    m = re.match(r'There are syntax errors in config file (.+?): ', str(exc))
+    where = m.group(1) if m else (exc.filename if exc.filename not in (None, '<unknown>')
+                                  else path)
+    inner = exc.__context__ if isinstance(exc.__context__, SyntaxError) else exc
+    line = f', line {inner.lineno}' if inner.lineno else ''
+    return f'syntax error in config {where!r}{line}: {inner.msg or inner}; fix the file'
 
 
 def scope_of(cfg) -> str:
@@ -109,6 +124,18 @@ def _cpu_amp_fallback(cfg) -> Optional[str]:
     if optim.get('type') == 'AmpOptimWrapper' and not torch.cuda.is_available():
         return enable_amp(cfg, cuda=False)
     return None
+
+
+def enable_compile(cfg) -> str:
+    """``--compile``: mmengine's ``compile`` option (the Runner wraps ``model.train_step`` /
+    ``val_step`` / ``test_step`` in ``torch.compile`` once the model is built and wrapped). Options
+    the config already gives (``compile=dict(backend=..., mode=...)``) are kept. Returns a note."""
+    current = cfg.get('compile', None)
+    if isinstance(current, dict):
+        return f'--compile: torch.compile with the config\'s options {dict(current)}'
+    cfg.compile = True
+    return ('--compile: torch.compile (default backend inductor; the first iterations compile '
+            'and are slow)')
 
 
 STRICT_ALLOWANCES = ('allow_missing', 'allow_unexpected')
@@ -202,6 +229,8 @@ def prepare_train_cfg(cfg, args) -> List[str]:
     if getattr(args, 'skip_pretrained_check', False) and relax_strict_pretrained(cfg.model):
         notes.append('--skip-pretrained-check: the strict Pretrained init_cfg loads non-strictly '
                      '(mmengine only warns about keys that do not fit)')
+    if getattr(args, 'compile', False):
+        notes.append(enable_compile(cfg))
     changed = fix_dataloaders(cfg, args.no_pin_memory, args.no_persistent_workers)
     if changed:
         notes.append('persistent_workers=False where num_workers=0 (torch rejects the pair): '

@@ -19,11 +19,28 @@ from .errors import run_tool
 # tools
 # ==============================================================================================
 def _build_runner(cfg):
+    """The config's Runner (``runner_type``, default mmengine's ``Runner``, looked up as
+    ``RUNNERS.build`` does), as the subclass that logs the config once the run is built
+    (:func:`attn_plugins.compat.deferred_config_log`), so a build error is the last thing shown."""
+    import inspect
+
     from mmengine.registry import RUNNERS
-    from mmengine.runner import Runner
-    if 'runner_type' in cfg:
-        return RUNNERS.build(cfg)
-    return Runner.from_cfg(cfg)
+
+    from ..compat import deferred_config_log
+    runner_type = cfg.get('runner_type', 'Runner')
+    if isinstance(runner_type, str):
+        with RUNNERS.switch_scope_and_registry(None) as registry:
+            runner_cls = registry.get(runner_type)
+        if runner_cls is None:
+            raise ToolError(f'runner_type {runner_type!r} is not in the RUNNERS registry: a typo '
+                            'in the config, or the package that registers it is missing from '
+                            'custom_imports')
+    elif inspect.isclass(runner_type):
+        runner_cls = runner_type
+    else:
+        raise ToolError(f'runner_type must be a registered name or a Runner class, got '
+                        f'{runner_type!r}')
+    return deferred_config_log(runner_cls).from_cfg(cfg)
 
 
 def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]):

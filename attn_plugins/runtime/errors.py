@@ -44,10 +44,58 @@ def _dataset_in_traceback(exc: BaseException):
     for e in _chain(exc):
         for frame in _frames(e):
             obj = frame.f_locals.get('self')
-            if isinstance(obj, BaseDataset) or (obj is not None and hasattr(obj, 'ann_file')
-                                                and hasattr(obj, 'load_data_list')):
-                found = obj
+            # a DataLoader iterator re-raising a worker's exception holds the dataset it reads
+            inner = getattr(obj, '_dataset', None) if obj is not None else None
+            for candidate in (inner, obj):
+                if isinstance(candidate, BaseDataset) or (
+                        candidate is not None and hasattr(candidate, 'ann_file')
+                        and hasattr(candidate, 'load_data_list')):
+                    found = candidate
+                    break
     return found
+
+
+_WORKER_RE = re.compile(r'^Caught (\w+) in DataLoader worker process \d+\.\s*\n'
+                        r'Original Traceback \(most recent call last\):\n')
+
+
+def _worker_exception(exc: BaseException) -> Optional[Tuple[str, str]]:
+    """``(type name, message)`` of the exception a DataLoader worker raised, from the text torch
+    re-raises it with in the main process (``ExceptionWrapper.reraise``: "Caught X in DataLoader
+    worker process N. Original Traceback ...", the exception's attributes such as ``filename``
+    are lost); None if ``exc`` is not such a re-raise."""
+    text = str(exc.args[0]) if exc.args else ''
+    m = _WORKER_RE.match(text)
+    if not m:
+        return None
+    lines = text[m.end():].splitlines()
+    last_frame = max((i for i, line in enumerate(lines) if line.startswith('  File ')),
+                     default=-1)
+    for i in range(last_frame + 1, len(lines)):
+        line = lines[i]
+        if line and not line[0].isspace():  # the exception line after the last frame
+            name, _, msg = line.partition(': ')
+            rest = '\n'.join(lines[i + 1:]).strip()
+            return name.rsplit('.', 1)[-1], (msg + ('\n' + rest if rest else '')).strip()
+    return m.group(1), ''
+
+
+def _missing_path(msg: str) -> Optional[str]:
+    """The path of an ``[Errno 2] No such file or directory: 'PATH'`` message."""
+    m = re.search(r"No such file or directory: '(.+)'", msg)
+    return m.group(1) if m else None
+
+
+def _empty_dataset_line(dataset) -> str:
+    ann = getattr(dataset, 'ann_file', None)
+    prefix = getattr(dataset, 'data_prefix', None)
+    where = (f'its ann_file {ann!r} lists no samples' if ann else
+             f'no samples were found under data_prefix={prefix!r}')
+    filt = getattr(dataset, 'filter_cfg', None)
+    also = (f' or filter_cfg={dict(filt)!r} removed them all' if filt else '')
+    return (f'{type(dataset).__name__} is empty: {where}{also} (data_root='
+            f'{getattr(dataset, "data_root", None)!r}); point ann_file at a file that lists the '
+            'images (a split file: one sample name per line)')
 
 
 def _file_in_traceback(exc: BaseException) -> Optional[str]:
@@ -113,8 +161,11 @@ def _known_modules() -> str:
 def format_error(exc: BaseException, cfg=None) -> str:
     """One line describing ``exc`` for a user (no traceback)."""
     chain = _chain(exc)
+    worker = next((w for w in map(_worker_exception, chain) if w is not None), None)
+    if worker is not None and worker[0] == 'ToolError':
+        return _first_line(worker[1])
     for e in chain:
-        if isinstance(e, ToolError):
+        if isinstance(e, ToolError) and worker is None:
             return ' '.join(str(e).split())
 
     # unknown module names (registry KeyError; mmcv's plugin builder says "Cannot find None")
@@ -136,6 +187,26 @@ def format_error(exc: BaseException, cfg=None) -> str:
                 if m:
                     return _first_line(msg)
 
+    for e in chain:  # Config.pretty_text: yapf could not format the config (when logging or
+        # saving it); the message holds the whole config text but not the reason
+        if isinstance(e, SyntaxError) and str(e).startswith('Failed to format the config file'):
+            inner = e.__context__
+            why = (f'{type(inner).__name__}: {_first_line(inner)}' if inner is not None
+                   else 'yapf failed')
+            return ('mmengine could not write the config out as Python to log or save it '
+                    f'({why}): a value in the config has no Python literal form (an object, a '
+                    'function); use plain values (strings, numbers, lists, dicts)')
+
+    for e in chain:  # mmengine's optimizer constructor looks the type up and calls
+        # inspect.signature(None) when it is not registered
+        if isinstance(e, TypeError) and 'None is not a callable object' in str(e):
+            for frame in _frames(e):
+                opt = getattr(frame.f_locals.get('self'), 'optimizer_cfg', None)
+                if isinstance(opt, dict) and isinstance(opt.get('type'), str):
+                    return (f"unknown type {opt['type']!r} (not in the optimizer registry): "
+                            'optim_wrapper.optimizer.type of the config; a typo, or the package '
+                            'that registers it is missing from custom_imports')
+
     dataset = _dataset_in_traceback(exc)
     ann = getattr(dataset, 'ann_file', None) if dataset is not None else None
     for e in chain:
@@ -144,6 +215,20 @@ def format_error(exc: BaseException, cfg=None) -> str:
             what = 'annotation file' if dataset is not None else 'file'
             return (f'{what} {path!r} is not valid JSON ({e.msg} at line {e.lineno} column '
                     f'{e.colno}); regenerate or re-download it')
+    if worker is not None and worker[0] == 'FileNotFoundError':
+        missing = _missing_path(worker[1]) or _first_line(worker[1])
+        if dataset is not None:
+            return (f'{type(dataset).__name__}: file not found: {missing} (read by a DataLoader '
+                    f'worker; ann_file={ann!r}, data_root={getattr(dataset, "data_root", None)!r})')
+        return f'file not found: {missing} (read by a DataLoader worker)'
+    if worker is not None:
+        what = f' of {type(dataset).__name__}' if dataset is not None else ''
+        return (f'{worker[0]} in a DataLoader worker{what}: {_first_line(worker[1])}'
+                f'{_DEBUG_HINT}')
+    for e in chain:
+        if (isinstance(e, ValueError) and 'need at least one array to concatenate' in str(e)
+                and dataset is not None and not getattr(dataset, 'data_list', None)):
+            return _empty_dataset_line(dataset)
     for e in chain:
         if isinstance(e, FileNotFoundError):
             missing = e.filename or _first_line(str(e))
@@ -195,11 +280,19 @@ def run_tool(main, argv: Optional[Sequence[str]], prog: str) -> int:
         return 0
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        if _rank() == 0:
-            print(f'{prog}: interrupted (a training run continues with --resume)', file=sys.stderr)
-        return 130
     except BaseException as exc:  # noqa: BLE001
+        # Ctrl-C, also where a library turned it into another exception: mmengine's
+        # Config.pretty_text (logging the config, saving a checkpoint's meta) re-raises anything
+        # yapf raises, a KeyboardInterrupt included, as "SyntaxError: Failed to format the config"
+        if any(isinstance(e, KeyboardInterrupt) for e in _chain(exc)):
+            if _rank() == 0:
+                print(f'{prog}: interrupted (a training run continues with --resume)',
+                      file=sys.stderr, flush=True)
+            try:
+                _cleanup_dist()
+            except Exception:  # noqa: BLE001
+                pass
+            return 130
         if debug_requested(argv):
             raise
         try:
