@@ -67,7 +67,8 @@ def _in_process(tool, capsys, *args):
 def test_get_flops_missing_config_and_bad_shape(inputs, capsys):
     line = one_error_line(run('tools/analysis/get_flops.py', 'no/such_config.py'), 'get_flops.py')
     assert line == "get_flops.py: error: config file 'no/such_config.py' not found"
-    rc, err = _in_process('tools/analysis/get_flops.py', capsys, inputs['cfg'], '--shape', 32, 32, 3)
+    rc, err = _in_process('tools/analysis/get_flops.py', capsys, inputs['cfg'], '--shape',
+                          32, 32, 3)
     assert rc == 1 and err == ('get_flops.py: error: --shape takes H or H W, got 3 values: '
                                '[32, 32, 3]\n')
 

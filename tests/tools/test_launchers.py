@@ -1,5 +1,5 @@
-"""The shell launchers of tools/ run the interpreter tools/_python.sh picks: $PYTHON if set, else the
-repository's .venv/bin/python, else ``python`` from PATH.
+"""The shell launchers of tools/ run the interpreter tools/_python.sh picks: $PYTHON if set,
+else the repository's .venv/bin/python, else ``python`` from PATH.
 
 Each test builds a copy of the repository (symlinks to attn_plugins/, configs/, tools/) whose
 .venv/bin/python is a wrapper that records its arguments, and puts a ``python`` on PATH that fails

@@ -1,6 +1,6 @@
-"""tools/test.py --show-dir / --interval: a tiny classifier checkpoint tested with --show-dir writes a
-painted image per test image; --interval 2 writes every second one. How the flags reach each
-library's visualization hook: enable_visualization (mmpretrain, mmdet, mmseg)."""
+"""tools/test.py --show-dir / --interval: a tiny classifier checkpoint tested with --show-dir
+writes a painted image per test image; --interval 2 writes every second one. How the flags reach
+each library's visualization hook: enable_visualization (mmpretrain, mmdet, mmseg)."""
 import os
 import os.path as osp
 import sys

@@ -13,13 +13,14 @@ The config's ``default_scope`` picks the library, as in its own browse_dataset.p
 - mmpretrain: ``UniversalVisualizer``, the ground-truth label (images with a short edge below 224
   are enlarged to 224 so that the label is readable).
 
-The visualizer is the config's ``visualizer`` (without its ``vis_backends``: browsing logs nothing),
-the dataset is ``<phase>_dataloader.dataset`` (default phase: train), built as the libraries build it.
-Pipelines that load the annotations after the resize (mmdet's and mmseg's test pipelines keep them in
-the original image's coordinates) are drawn on the pipeline's image resized back to the original size.
-With --output-dir every drawn sample is saved there as ``<index>_<image name>.png``; the directory
-must be new or empty (nothing is overwritten). --not-show skips the window (needed without a display;
---not-show alone still runs the pipeline over every sample, a quick check of the data).
+The visualizer is the config's ``visualizer`` (without its ``vis_backends``: browsing logs
+nothing), the dataset is ``<phase>_dataloader.dataset`` (default phase: train), built as the
+libraries build it. Pipelines that load the annotations after the resize (mmdet's and mmseg's test
+pipelines keep them in the original image's coordinates) are drawn on the pipeline's image resized
+back to the original size. With --output-dir every drawn sample is saved there as
+``<index>_<image name>.png``; the directory must be new or empty (nothing is overwritten).
+--not-show skips the window (needed without a display; --not-show alone still runs the pipeline
+over every sample, a quick check of the data).
 
 Errors (a missing config or data file, a phase the config has no dataloader for, a non-empty or
 unwritable --output-dir) are one line ``browse_dataset.py: error: ...`` and exit code 1.
@@ -100,7 +101,9 @@ def _image(inputs, channel_order: str):
 def _pipeline_names(dataset) -> list:
     """Class names of the transforms of ``dataset`` (or of the first dataset a wrapper holds)."""
     while not hasattr(dataset, 'pipeline'):
-        inner = getattr(dataset, 'dataset', None) or (getattr(dataset, 'datasets', None) or [None])[0]
+        inner = getattr(dataset, 'dataset', None)
+        if inner is None:
+            inner = (getattr(dataset, 'datasets', None) or [None])[0]
         if inner is None:
             return []
         dataset = inner
