@@ -15,7 +15,7 @@
 #                       the demo then uses DIR/attn_plugins_demo/coco/ instead.
 #   DEMO_WORK_DIR=DIR   work dir of this run (default: work_dirs/demo/<timestamp>; must not exist)
 #   DEMO_SKIP_SETUP=1   do not call tools/setup_env.sh (use the current .venv as it is)
-#   PYTHON=...          interpreter (default: .venv/bin/python)
+#   PYTHON=...          interpreter (default: .venv/bin/python, else python; tools/_python.sh)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -26,7 +26,8 @@ fail() { printf '[demo] ERROR: %s\n' "$*" >&2; exit 1; }
 if [ "${DEMO_SKIP_SETUP:-0}" != 1 ]; then
   bash tools/setup_env.sh || fail "environment setup failed (see above)"
 fi
-PY="${PYTHON:-$ROOT/.venv/bin/python}"
+source tools/_python.sh  # PYTHON: $PYTHON, else .venv/bin/python, else python
+PY="$PYTHON"
 [ -x "$PY" ] || command -v "$PY" >/dev/null 2>&1 || fail "no interpreter $PY (run bash tools/setup_env.sh)"
 
 CONFIG=configs/demo/gam_faster_rcnn_shapes_cpu.py

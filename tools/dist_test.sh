@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Distributed testing with torchrun (python -m torch.distributed.run).
 #   bash tools/dist_test.sh CONFIG CHECKPOINT N_PROCS_PER_NODE [test.py args]
-# NNODES, NODE_RANK, MASTER_ADDR, PORT as for tools/dist_train.sh; PYTHON selects the interpreter.
+# NNODES, NODE_RANK, MASTER_ADDR, PORT as for tools/dist_train.sh; PYTHON selects the interpreter
+# (default: the repository's .venv/bin/python, else python; tools/_python.sh).
 set -euo pipefail
 if [ $# -lt 3 ]; then
     echo "usage: bash $0 CONFIG CHECKPOINT N_PROCS_PER_NODE [test.py args]" >&2
@@ -14,8 +15,8 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/_python.sh"  # PYTHON: $PYTHON, else .venv, else python
+ROOT="$ATTN_PLUGINS_ROOT"
 
 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
 "$PYTHON" -m torch.distributed.run \

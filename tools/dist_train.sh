@@ -4,7 +4,8 @@
 # Several nodes: run it on every node with NNODES, NODE_RANK (0..NNODES-1), MASTER_ADDR (node 0's
 # address) and PORT set, e.g. NNODES=2 NODE_RANK=1 MASTER_ADDR=10.0.0.1 bash tools/dist_train.sh ...
 # One process per GPU with NCCL; on machines without CUDA the processes use gloo on the CPU
-# (see tools/train.py -h). PYTHON selects the interpreter (default: python).
+# (see tools/train.py -h). PYTHON selects the interpreter (default: the repository's
+# .venv/bin/python, else python; tools/_python.sh).
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "usage: bash $0 CONFIG N_PROCS_PER_NODE [train.py args]" >&2
@@ -16,8 +17,8 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/_python.sh"  # PYTHON: $PYTHON, else .venv, else python
+ROOT="$ATTN_PLUGINS_ROOT"
 
 PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" \
 "$PYTHON" -m torch.distributed.run \

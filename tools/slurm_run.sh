@@ -5,7 +5,8 @@
 # GPUS tasks, GPUS_PER_NODE of them (and as many GPUs) per node; GPUS_PER_NODE=0 asks for no GPUs
 # (CPU nodes: GPUS tasks of CPUS_PER_TASK CPUs each). From a login node srun allocates and waits;
 # inside an sbatch job (as tools/sweep.py --launcher slurm submits it) it runs as a job step.
-# PYTHON selects the interpreter (default: the repository's .venv/bin/python, else python).
+# PYTHON selects the interpreter (default: the repository's .venv/bin/python, else python;
+# tools/_python.sh).
 set -x
 if [ $# -lt 3 ]; then
     echo "usage: bash $0 PARTITION JOB_NAME TOOL [tool args]" >&2
@@ -18,11 +19,8 @@ GPUS=${GPUS:-8}
 GPUS_PER_NODE=${GPUS_PER_NODE:-8}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}
 SRUN_ARGS=${SRUN_ARGS:-""}
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -z "${PYTHON:-}" ]; then
-    PYTHON=python
-    [ -x "$ROOT/.venv/bin/python" ] && PYTHON="$ROOT/.venv/bin/python"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/_python.sh"  # PYTHON: $PYTHON, else .venv, else python
+ROOT="$ATTN_PLUGINS_ROOT"
 PER_NODE=()
 if [ "${GPUS_PER_NODE}" -gt 0 ]; then
     PER_NODE=(--gres=gpu:"${GPUS_PER_NODE}" --ntasks-per-node="${GPUS_PER_NODE}")

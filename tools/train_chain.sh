@@ -12,7 +12,8 @@
 # skips a finished one. N_PROCS > 1 uses tools/dist_train.sh (NNODES, NODE_RANK, MASTER_ADDR, PORT
 # as there). CLS_ARGS / DOWN_ARGS add train.py arguments to one stage only, e.g.
 #   CLS_ARGS="--cfg-options train_cfg.max_epochs=100" bash tools/train_chain.sh cls.py det.py 8
-# PYTHON selects the interpreter (default: python).
+# PYTHON selects the interpreter (default: the repository's .venv/bin/python, else python;
+# tools/_python.sh).
 set -euo pipefail
 if [ $# -lt 2 ]; then
     echo "usage: bash $0 CLS_CONFIG DOWNSTREAM_CONFIG [N_PROCS] [-- train.py args]" >&2
@@ -29,8 +30,8 @@ fi
 if [ $# -gt 0 ] && [ "$1" == "--" ]; then
     shift
 fi
-PYTHON=${PYTHON:-python}
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/_python.sh"  # PYTHON: $PYTHON, else .venv, else python
+ROOT="$ATTN_PLUGINS_ROOT"
 CLS_NAME=$(basename "${CLS_CONFIG%.py}")
 DOWN_NAME=$(basename "${DOWN_CONFIG%.py}")
 CLS_WORK_DIR=${CLS_WORK_DIR:-work_dirs/$CLS_NAME}

@@ -98,7 +98,8 @@ def _test(argv: Sequence[str], ctx) -> None:
     _cpu_amp_fallback(cfg)
     scope = scope_of(cfg)
     if args.show or args.show_dir:
-        enable_visualization(cfg, scope, args.show, args.show_dir, args.wait_time)
+        enable_visualization(cfg, scope, args.show, args.show_dir, args.wait_time,
+                             args.interval)
     if args.tta:
         enable_tta(cfg, scope)
     if args.out and scope == 'mmseg':
@@ -125,23 +126,41 @@ def _test(argv: Sequence[str], ctx) -> None:
 
 
 def enable_visualization(cfg, scope: str, show: bool, show_dir: Optional[str],
-                         wait_time: float) -> None:
-    """``--show``/``--show-dir`` the way each library's test.py does it."""
+                         wait_time: float, interval: int = 1) -> None:
+    """``--show``/``--show-dir``/``--interval`` the way each library's tools/test.py does it:
+
+    - mmpretrain: ``VisualizationHook(enable=True, out_dir=show_dir, interval=interval)``; the
+      hook paints every ``interval``-th test image into ``show_dir`` (as given: relative to the
+      current directory);
+    - mmdet: ``DetVisualizationHook(draw=True, test_out_dir=show_dir)``, which paints every test
+      image into ``WORK_DIR/<timestamp>/show_dir`` (``interval`` is set too, but mmdet's hook uses
+      it during validation only);
+    - mmseg: ``SegVisualizationHook(draw=True, interval=interval)`` (every ``interval``-th
+      batch) and ``visualizer.save_dir = show_dir``: the images go to
+      ``show_dir/vis_data/vis_image/``.
+    """
+    if interval < 1:
+        raise ToolError(f'--interval must be at least 1, got {interval}')
     hooks = cfg.get('default_hooks') or {}
     vis = hooks.get('visualization')
     if vis is None:
         raise ToolError("--show/--show-dir need default_hooks.visualization in the config, e.g. "
                         "visualization=dict(type='VisualizationHook')")
     if scope == 'mmpretrain':
-        vis.update(enable=True, show=show, wait_time=wait_time, out_dir=show_dir)
+        vis.update(enable=True, show=show, wait_time=wait_time, out_dir=show_dir,
+                   interval=interval)
         return
-    vis['draw'] = True
+    vis.update(draw=True, interval=interval)
     if show:
         vis.update(show=True, wait_time=wait_time)
     if show_dir:
         if scope == 'mmdet':
             vis['test_out_dir'] = show_dir
         else:
+            if cfg.get('visualizer') is None:
+                raise ToolError('--show-dir needs a visualizer in the config, e.g. '
+                                "visualizer=dict(type='SegLocalVisualizer', "
+                                "vis_backends=[dict(type='LocalVisBackend')])")
             cfg.visualizer['save_dir'] = show_dir
 
 

@@ -16,7 +16,7 @@
 # Stopped part-way, it continues where it stopped when run again with the WORK_ROOT it printed
 # (finished runs are skipped, interrupted ones resume).
 #
-# Environment: PYTHON (default .venv/bin/python), DATA (default data), WORK_ROOT (default a new
+# Environment: PYTHON (default .venv/bin/python, else python; tools/_python.sh), DATA (default data), WORK_ROOT (default a new
 # work_dirs/results/<timestamp>), SEEDS (default "0 1 2"), DEMO_SEEDS (default "0 1 2 3 4"),
 # JOBS (runs at a time, each pinned to its share of the cores; default 1), ONLY="gam_faster
 # se_resnet18" (configs whose name contains one of the words), EPOCH_OPTIONS / ITER_OPTIONS
@@ -25,7 +25,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-PY="${PYTHON:-$ROOT/.venv/bin/python}"
+source tools/_python.sh  # PYTHON: $PYTHON, else .venv/bin/python, else python
+PY="$PYTHON"
 OUT="${1:-results/small_data}"
 DATA="${DATA:-data}"
 WORK_ROOT="${WORK_ROOT:-work_dirs/results/$(date +%Y%m%d_%H%M%S)}"

@@ -13,7 +13,8 @@ Examples:
     python tools/data/make_datasets.py coco --out /tmp/data --num-train 40 --num-val 10
     python tools/data/make_datasets.py all --small --out /tmp/smoke
 An existing non-empty dataset directory is never overwritten unless --overwrite is given, and then
-only the files the generator writes are replaced.
+only the files the generator writes are replaced. Errors (such a directory, an --out that cannot be
+written, bad sizes) are one line ``make_datasets.py: error: ...`` and exit code 1.
 """
 import argparse
 import importlib.util
@@ -21,6 +22,8 @@ import json
 import os.path as osp
 import sys
 import time
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))  # the repo root
 
 KINDS = ('coco', 'voc', 'cityscapes', 'imagenet', 'cifar100')
 
@@ -79,7 +82,11 @@ def _kwargs(syn, kind, args):
     return kw
 
 
-def main(argv=None) -> int:
+class _CannotMake(Exception):
+    """A failure the user can fix; reported as attn_plugins' ToolError (one line)."""
+
+
+def _make(argv) -> None:
     args = parse_args(argv)
     syn = _load_synthetic()
     makers = dict(coco=syn.make_coco, voc=syn.make_voc, cityscapes=syn.make_cityscapes,
@@ -91,15 +98,40 @@ def main(argv=None) -> int:
         try:
             summary = makers[kind](target, seed=args.seed, overwrite=args.overwrite,
                                    **_kwargs(syn, kind, args))
-        except (FileExistsError, ValueError) as e:
-            print(f'make_datasets: error: {e}', file=sys.stderr)
-            return 1
+        except ValueError as e:  # bad sizes / class counts
+            raise _CannotMake(str(e)) from e
+        except OSError as e:
+            if e.errno is None and isinstance(e, FileExistsError):  # the generator's refusal
+                raise _CannotMake(str(e)) from e
+            what = f'{e.strerror}: {e.filename!r}' if e.strerror else str(e)
+            raise _CannotMake(f'cannot write the {kind} dataset under --out {args.out!r} ({what}); '
+                              'choose a writable directory with --out') from e
         counts = json.dumps(summary['images'])
         classes = summary.get('used_classes', summary['classes'])
         classes = list(classes) if not isinstance(classes, dict) else [f'{k}={v}' for k, v in classes.items()]
         print(f'[{kind}] {time.time() - t0:.1f}s  data_root={summary["data_root"]!r}  images={counts}  '
               f'classes={", ".join(classes)}')
-    return 0
+
+
+def main(argv=None) -> int:
+    """Errors are reported by attn_plugins' run_tool: one line ``make_datasets.py: error: ...``, exit
+    code 1 (ATTN_PLUGINS_DEBUG=1: the traceback). The stack it lives in (torch, mmcv, ~6 s of imports)
+    is imported only when there is an error to report; generating needs none of it."""
+    try:
+        _make(argv)
+        return 0
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001  (reported below)
+        failure = exc
+    from attn_plugins.runtime import ToolError, run_tool
+
+    def report(argv, ctx):
+        if isinstance(failure, _CannotMake):
+            raise ToolError(str(failure)) from failure
+        raise failure
+
+    return run_tool(report, argv, 'make_datasets.py')
 
 
 if __name__ == '__main__':
