@@ -1,7 +1,7 @@
 # CPU demo of the flagship, GAM Faster R-CNN (configs/gam_faster_rcnn.py), trained FROM SCRATCH on the
 # built-in COCO-format shapes data (`python tools/data/make_datasets.py coco --out data` -> data/coco/:
 # 4 classes circle/square/triangle/cross, 240 train / 60 val images of 160-256 px, objects 12-190 px).
-# `bash tools/demo.sh` runs it: 0.59 bbox mAP (AP50 0.79) in about 5 minutes on 2 CPU cores.
+# `bash tools/demo.sh` runs it: 0.59 bbox mAP (AP50 0.79) in about 4.5 minutes on 2 CPU cores.
 #
 # The recipe transfers to held-out sets of the same family (attn_plugins.data.synthetic.COCO_VARIANTS,
 # `python tools/data/make_datasets.py coco --variant NAME` -> data/coco_NAME/; tests/e2e/
