@@ -4,8 +4,8 @@
   above the ~0 of an untrained detector);
 - ``bash tools/demo.sh`` itself (the full config) must reach the project's target, bbox mAP >= 0.30,
   and keep the recipe's own number on its data, >= 0.50 (measured: 0.593 with the 12-epoch recipe,
-  train.py 256 s wall, 261 CPU-s on 2 cores), and print its COCO table and summary line. The same recipe on the
-  held-out variants of the data: tests/e2e/test_demo_variants.py.
+  train.py 256 s wall, 261 CPU-s on 2 cores), and print its COCO table and summary line. The same
+  recipe on the held-out variants of the data: tests/e2e/test_demo_variants.py.
 """
 import glob
 import os
