@@ -48,8 +48,8 @@ from PIL import Image
 __all__ = [
     'COCO_CLASSES', 'COCO_REAL_NAMES', 'VOC_CLASSES', 'VOC_SHAPE_CLASSES', 'CITYSCAPES_CLASSES',
     'CITYSCAPES_USED_CLASSES', 'PATTERN_CLASSES', 'CIFAR100_FINE_NAMES', 'CIFAR100_COARSE_NAMES',
-    'DEFAULT_DATA_ROOTS', 'MANIFEST', 'COCO_DEFAULTS', 'COCO_VARIANTS', 'make_coco', 'make_voc', 'make_cityscapes', 'make_imagenet',
-    'make_cifar100', 'make_all', 'voc_palette'
+    'DEFAULT_DATA_ROOTS', 'MANIFEST', 'COCO_DEFAULTS', 'COCO_VARIANTS', 'make_coco', 'make_voc',
+    'make_cityscapes', 'make_imagenet', 'make_cifar100', 'make_all', 'voc_palette'
 ]
 
 MANIFEST = '.attn_plugins_synthetic.json'

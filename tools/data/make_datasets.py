@@ -58,7 +58,7 @@ def parse_args(argv=None):
                    help='coco: store the shapes under real COCO category names/ids (sports ball, tv, kite, '
                         'airplane) so configs keeping the 80 COCO classes work too')
     p.add_argument('--variant', default=None, metavar='NAME',
-                   help='coco: a held-out variant of the shapes set (attn_plugins.data.synthetic.COCO_VARIANTS: '
+                   help='coco: a held-out variant of the shapes set (synthetic.COCO_VARIANTS: '
                         'large_images, textured, three_class, five_class, small_objects, grey), written to '
                         'OUT/coco_NAME/ so that the built-in OUT/coco/ stays the demo\'s')
     p.add_argument('--small', action='store_true', help='a handful of images per dataset (smoke tests)')
