@@ -48,8 +48,8 @@ from PIL import Image
 __all__ = [
     'COCO_CLASSES', 'COCO_REAL_NAMES', 'VOC_CLASSES', 'VOC_SHAPE_CLASSES', 'CITYSCAPES_CLASSES',
     'CITYSCAPES_USED_CLASSES', 'PATTERN_CLASSES', 'CIFAR100_FINE_NAMES', 'CIFAR100_COARSE_NAMES',
-    'DEFAULT_DATA_ROOTS', 'MANIFEST', 'make_coco', 'make_voc', 'make_cityscapes', 'make_imagenet',
-    'make_cifar100', 'make_all', 'voc_palette'
+    'DEFAULT_DATA_ROOTS', 'MANIFEST', 'COCO_DEFAULTS', 'COCO_VARIANTS', 'make_coco', 'make_voc',
+    'make_cityscapes', 'make_imagenet', 'make_cifar100', 'make_all', 'voc_palette'
 ]
 
 MANIFEST = '.attn_plugins_synthetic.json'
@@ -82,6 +82,7 @@ _SHAPE_COLOURS = {
     'triangle': (50, 175, 65),
     'cross': (230, 195, 35),
     'ring': (170, 60, 200),
+    'star': (40, 190, 200),
 }
 
 VOC_CLASSES = ('background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat',
@@ -266,6 +267,11 @@ def _shape_polygon(shape: str, s: float, angle: float) -> np.ndarray:
         radius = side / math.sqrt(3)
         t = np.radians([-90., 30., 150.])
         pts = np.stack([radius * np.cos(t), radius * np.sin(t)], 1)
+    elif shape == 'star':  # five points, inner radius 0.45 of the outer one
+        radius = s / math.sqrt(5 * 0.45 * math.sin(math.pi / 5))
+        t = np.radians(-90. + 36. * np.arange(10))
+        rad = np.where(np.arange(10) % 2 == 0, radius, 0.45 * radius)
+        pts = np.stack([rad * np.cos(t), rad * np.sin(t)], 1)
     elif shape == 'cross':
         length = s / math.sqrt(2 * 0.36 - 0.36 ** 2)
         a, b = length / 2, 0.18 * length
@@ -281,6 +287,8 @@ def _shape_angle(rng, shape: str) -> float:
         return float(rng.uniform(0, 120))
     if shape in ('square', 'cross'):
         return float(rng.uniform(-20, 20))
+    if shape == 'star':
+        return float(rng.uniform(0, 72))
     return 0.
 
 
@@ -336,11 +344,18 @@ def _polygon_area(poly: np.ndarray) -> float:
 # ----------------------------------------------------------------------------------------------
 # Shape scenes (COCO and VOC)
 # ----------------------------------------------------------------------------------------------
-def _scene_sizes(rng, n: int, h: int, w: int, size_probs: Sequence[float]) -> List[float]:
-    """Square roots of object areas: small [12, 31], medium [33, 94], large [98, ~min(h, w)/1.6]."""
+def _scene_sizes(rng, n: int, h: int, w: int, size_probs: Sequence[float],
+                 object_px: Optional[Tuple[float, float]] = None) -> List[float]:
+    """Square roots of object areas: small [12, 31], medium [33, 94], large [98, ~min(h, w)/1.6]
+    drawn with ``size_probs``; or, with ``object_px=(lo, hi)``, log-uniform in [lo, hi] (capped at
+    ~min(h, w)/1.6 so that the object fits)."""
     large_max = min(140., (min(h, w) - 6) / 1.65)
     sizes = []
     for _ in range(n):
+        if object_px is not None:
+            lo, hi = min(object_px[0], large_max), min(object_px[1], large_max)
+            sizes.append(float(np.exp(rng.uniform(np.log(lo), np.log(max(hi, lo))))))
+            continue
         cat = int(rng.choice(3, p=np.asarray(size_probs) / np.sum(size_probs)))
         if cat == 2 and large_max < 98:
             cat = 1
@@ -350,16 +365,68 @@ def _scene_sizes(rng, n: int, h: int, w: int, size_probs: Sequence[float]) -> Li
     return sorted(sizes, reverse=True)
 
 
+def _textured_background(rng, h: int, w: int) -> np.ndarray:
+    """The smooth field of :func:`_background` overlaid with a random texture - oriented stripes,
+    a checkerboard, or blotchy multi-scale noise - of 15-45 grey levels, plus more distractor lines
+    (float32 RGB). The texture has structure at the objects' scales, unlike the default field."""
+    img = _background(rng, h, w, lines=6)
+    kind = int(rng.integers(3))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    amp = float(rng.uniform(15, 45))
+    if kind == 0:  # stripes, period 4-24 px, any orientation
+        t = float(rng.uniform(0, math.pi))
+        period = float(np.exp(rng.uniform(np.log(4), np.log(24))))
+        tex = np.sin((xx * math.cos(t) + yy * math.sin(t)) * 2 * math.pi / period + rng.uniform(0, 6.3))
+    elif kind == 1:  # checkerboard, cell 4-20 px, slightly rotated
+        t = float(rng.uniform(-0.5, 0.5))
+        cell = float(rng.uniform(4, 20))
+        u, v = xx * math.cos(t) + yy * math.sin(t), -xx * math.sin(t) + yy * math.cos(t)
+        tex = ((np.floor(u / cell) + np.floor(v / cell)) % 2) * 2 - 1
+    else:  # blotches: noise grids of 1/4 to 1/32 of the image, upsampled and summed
+        tex = np.zeros((h, w), np.float32)
+        for div in (4, 8, 16, 32):
+            gh, gw = max(2, h // div), max(2, w // div)
+            tex += cv2.resize(rng.normal(0, 1, (gh, gw)).astype(np.float32), (w, h),
+                              interpolation=cv2.INTER_CUBIC)
+        tex /= max(float(np.abs(tex).max()), 1e-6)
+    tint = 1 + rng.normal(0, 0.25, size=3).astype(np.float32)
+    return img + amp * tex.astype(np.float32)[..., None] * tint
+
+
+def _grey_colour(rng, img: np.ndarray, poly: np.ndarray, min_contrast: float = 40.) -> np.ndarray:
+    """A grey level (as RGB) at least ``min_contrast`` away from the mean of the (grey) background
+    under the object's box, so that a colourless object is still visible."""
+    h, w = img.shape[:2]
+    x0, y0, x1, y1 = _box_of(poly, h, w)
+    under = float(img[y0:y1, x0:x1].mean()) if x1 > x0 and y1 > y0 else 128.
+    g = float(rng.uniform(20, 235))
+    for _ in range(20):
+        if abs(g - under) >= min_contrast:
+            break
+        g = float(rng.uniform(20, 235))
+    else:
+        g = under + min_contrast if under < 128 else under - min_contrast
+    return np.full(3, g, np.float32)
+
+
 def _shape_scene(rng, h: int, w: int, shapes: Sequence[str], n_objects: Tuple[int, int],
-                 size_probs: Sequence[float], class_colour_prob: float = 0.75):
+                 size_probs: Sequence[float], class_colour_prob: float = 0.75,
+                 object_px: Optional[Tuple[float, float]] = None, background: str = 'smooth',
+                 colour: str = 'class'):
     """Render non-overlapping shapes on a textured background.
 
+    ``background``: ``'smooth'`` (:func:`_background`) or ``'textured'`` (:func:`_textured_background`);
+    ``colour``: ``'class'`` (the class colour with probability ``class_colour_prob``, else random) or
+    ``'grey'`` (grey objects on a grey background: colour carries no information).
     Returns the uint8 RGB image and a list of ``(class_index, polygon)`` with polygons in continuous
     pixel coordinates (rounded to 0.01) lying inside the image."""
-    img = _background(rng, h, w)
+    img = _textured_background(rng, h, w) if background == 'textured' else _background(rng, h, w)
+    grey = colour == 'grey'
+    if grey:
+        img = np.repeat(img.mean(2, keepdims=True), 3, 2)
     n = int(rng.integers(n_objects[0], n_objects[1] + 1))
     objects, boxes = [], []
-    for s in _scene_sizes(rng, n, h, w, size_probs):
+    for s in _scene_sizes(rng, n, h, w, size_probs, object_px):
         cls = int(rng.integers(len(shapes)))
         shape = shapes[cls]
         poly0 = _shape_polygon(shape, s, _shape_angle(rng, shape))
@@ -379,22 +446,54 @@ def _shape_scene(rng, h: int, w: int, shapes: Sequence[str], n_objects: Tuple[in
         if placed is None:
             continue
         boxes.append((*placed.min(0), *placed.max(0)))
-        _paint(img, placed, _object_colour(rng, shape, class_colour_prob), rng)
+        col = _grey_colour(rng, img, placed) if grey else _object_colour(rng, shape, class_colour_prob)
+        _paint(img, placed, col, rng)
         objects.append((cls, placed))
     if not objects:  # cannot happen for sane sizes; keep every image annotated anyway
         s = min(h, w) / 3
         poly = np.round(_shape_polygon(shapes[0], s, 0) + [w / 2, h / 2], 2)
-        _paint(img, poly, _object_colour(rng, shapes[0], class_colour_prob), rng)
+        col = _grey_colour(rng, img, poly) if grey else _object_colour(rng, shapes[0], class_colour_prob)
+        _paint(img, poly, col, rng)
         objects.append((0, poly))
+    if grey:  # the shading and pixel noise of _paint are per channel: make the image exactly grey
+        img = np.repeat(img.mean(2, keepdims=True), 3, 2)
     return _to_uint8(img), objects
 
 
 # ----------------------------------------------------------------------------------------------
 # COCO
 # ----------------------------------------------------------------------------------------------
-def make_coco(root: str, num_train: int = 240, num_val: int = 60,
-              image_size: SizeSpec = ((160, 256), (160, 256)), seed: int = 0, names: str = 'shape',
-              max_objects: int = 4, class_colour_prob: float = 0.75, overwrite: bool = False) -> dict:
+# The built-in COCO shapes set (what ``make_coco`` writes without ``variant``) ...
+COCO_DEFAULTS = dict(image_size=((160, 256), (160, 256)), shapes=COCO_CLASSES, min_objects=1, max_objects=4,
+                     object_px=None, background='smooth', colour='class', class_colour_prob=0.75)
+# ... and held-out variants of the same family: each entry replaces some of ``COCO_DEFAULTS`` (an
+# argument given to ``make_coco`` replaces both). A variant draws its images from its own random
+# stream, so none of its images is one of the built-in set's. ``object_px``: range of the square root
+# of the object areas (~ the side of a square); without it sizes span COCO's small/medium/large.
+COCO_VARIANTS = {
+    # other image sizes: 256-384 x 320-480 px (the built-in set: 160-256 px per side)
+    'large_images': dict(image_size=((256, 384), (320, 480))),
+    # stripes / checkerboards / blotches of the objects' scales behind the shapes
+    'textured': dict(background='textured'),
+    # the set of issue 13: 3 classes, 1-3 objects of 20-60 px, other sizes, textured backgrounds
+    'three_class': dict(shapes=('circle', 'square', 'triangle'), image_size=((128, 224), (192, 320)),
+                        max_objects=3, object_px=(20., 60.), background='textured'),
+    # 5 classes: the four shapes and a five-pointed star
+    'five_class': dict(shapes=COCO_CLASSES + ('star', )),
+    # small objects only (COCO "small": area < 32^2), 2-6 per image
+    'small_objects': dict(object_px=(10., 32.), min_objects=2, max_objects=6),
+    # no colour: grey shapes (>= 40 grey levels from the background under them) on grey backgrounds
+    'grey': dict(colour='grey'),
+}
+_BACKGROUNDS, _COLOURS = ('smooth', 'textured'), ('class', 'grey')
+
+
+def make_coco(root: str, num_train: int = 240, num_val: int = 60, image_size: Optional[SizeSpec] = None,
+              seed: int = 0, names: str = 'shape', max_objects: Optional[int] = None,
+              class_colour_prob: Optional[float] = None, overwrite: bool = False, *,
+              variant: Optional[str] = None, shapes: Optional[Sequence[str]] = None,
+              min_objects: Optional[int] = None, object_px: Optional[Tuple[float, float]] = None,
+              background: Optional[str] = None, colour: Optional[str] = None) -> dict:
     """Write a COCO-2017-format instance dataset of shapes to ``root`` (= the config's ``data_root``).
 
     ``root/annotations/instances_{train,val}2017.json`` + ``root/{train,val}2017/<012d id>.jpg``.
@@ -404,34 +503,68 @@ def make_coco(root: str, num_train: int = 240, num_val: int = 60,
     objects per image; sizes span COCO's small (<32^2 px), medium and large (>96^2 px) area ranges.
     Annotations: polygon ``segmentation``, ``bbox`` = polygon extents ``[x, y, w, h]``,
     ``area`` = polygon area, ``iscrowd`` 0. Returns a summary dict (classes and counts).
+
+    ``variant`` (a key of ``COCO_VARIANTS``) writes a held-out set of the same family instead; the
+    arguments left at ``None`` take the variant's value, else ``COCO_DEFAULTS``: ``shapes`` (the
+    classes, in category-id order; any of circle, square, triangle, cross, star), ``min_objects`` /
+    ``max_objects``, ``object_px`` (``(lo, hi)`` px, see ``COCO_VARIANTS``), ``background``
+    (``'smooth'`` or ``'textured'``), ``colour`` (``'class'`` or ``'grey'``), ``image_size``,
+    ``class_colour_prob``. Without ``variant`` and these arguments the files are those of the
+    built-in set (the demo's data).
     """
     if names not in ('shape', 'coco'):
         raise ValueError(f"names must be 'shape' or 'coco', got {names!r}")
-    size_range = _size_range(image_size)
+    if variant is not None and variant not in COCO_VARIANTS:
+        raise ValueError(f'unknown COCO variant {variant!r}; choose one of {", ".join(COCO_VARIANTS)}')
+    given = dict(image_size=image_size, shapes=shapes, min_objects=min_objects, max_objects=max_objects,
+                 object_px=object_px, background=background, colour=colour,
+                 class_colour_prob=class_colour_prob)
+    opt = dict(COCO_DEFAULTS, **(COCO_VARIANTS[variant] if variant else {}),
+               **{k: v for k, v in given.items() if v is not None})
+    shapes = tuple(opt['shapes'])
+    known = ('circle', 'square', 'triangle', 'cross', 'star')
+    if not shapes or len(set(shapes)) != len(shapes) or not set(shapes) <= set(known):
+        raise ValueError(f'shapes must be distinct names among {", ".join(known)}, got {shapes!r}')
+    if names == 'coco' and not set(shapes) <= set(COCO_REAL_NAMES):
+        raise ValueError(f"names='coco' maps only {', '.join(COCO_REAL_NAMES)} to COCO categories, "
+                         f'got shapes {shapes!r}')
+    if not 1 <= opt['min_objects'] <= opt['max_objects']:
+        raise ValueError(f'need 1 <= min_objects <= max_objects, got {opt["min_objects"]}, '
+                         f'{opt["max_objects"]}')
+    if opt['object_px'] is not None and not 4 <= opt['object_px'][0] <= opt['object_px'][1]:
+        raise ValueError(f'object_px must be (lo, hi) with 4 <= lo <= hi, got {opt["object_px"]!r}')
+    if opt['background'] not in _BACKGROUNDS or opt['colour'] not in _COLOURS:
+        raise ValueError(f'background must be one of {_BACKGROUNDS} and colour one of {_COLOURS}, got '
+                         f'{opt["background"]!r}, {opt["colour"]!r}')
+    size_range = _size_range(opt['image_size'])
     params = dict(num_train=num_train, num_val=num_val, image_size=size_range, seed=seed, names=names,
-                  max_objects=max_objects, class_colour_prob=class_colour_prob)
+                  max_objects=opt['max_objects'], class_colour_prob=opt['class_colour_prob'],
+                  variant=variant, shapes=list(shapes), min_objects=opt['min_objects'],
+                  object_px=opt['object_px'], background=opt['background'], colour=opt['colour'])
     wr = _Writer('coco', root, overwrite, params)
     if names == 'coco':
         entries = sorted((COCO_REAL_NAMES[s][0], COCO_REAL_NAMES[s][1], COCO_REAL_NAMES[s][2], s)
-                         for s in COCO_CLASSES)
+                         for s in shapes)
     else:
-        entries = [(i + 1, s, 'shape', s) for i, s in enumerate(COCO_CLASSES)]
+        entries = [(i + 1, s, 'shape', s) for i, s in enumerate(shapes)]
     cats = [dict(supercategory=sc, id=cid, name=n) for cid, n, sc, _ in entries]
     cat_of_shape = {s: cid for cid, _, _, s in entries}
     name_of_cat = {cid: n for cid, n, _, _ in entries}
     classes = [c['name'] for c in cats]  # the order mmdet's CocoDataset(metainfo=classes) should use
+    stream = 'coco' if variant is None else f'coco_{variant}'
 
     summary = dict(kind='coco', data_root=osp.join(root, ''), classes=classes, shapes=[e[3] for e in entries],
-                   images={}, instances={}, instances_per_class={}, area_ranges={})
+                   variant=variant, images={}, instances={}, instances_per_class={}, area_ranges={})
     for split, num, id0 in (('train', num_train, 0), ('val', num_val, 1_000_000)):
         images, anns = [], []
         per_class = {c: 0 for c in classes}
         areas = dict(small=0, medium=0, large=0)
         for i in range(num):
-            rng = _rng(seed, 'coco', split, i)
+            rng = _rng(seed, stream, split, i)
             h, w = _sample_hw(rng, size_range)
-            img, objects = _shape_scene(rng, h, w, COCO_CLASSES, (1, max_objects), (0.35, 0.4, 0.25),
-                                        class_colour_prob)
+            img, objects = _shape_scene(rng, h, w, shapes, (opt['min_objects'], opt['max_objects']),
+                                        (0.35, 0.4, 0.25), opt['class_colour_prob'], opt['object_px'],
+                                        opt['background'], opt['colour'])
             img_id = id0 + i + 1
             fname = f'{img_id:012d}.jpg'
             _imwrite(wr.path(f'{split}2017/{fname}'), img)
@@ -441,7 +574,7 @@ def make_coco(root: str, num_train: int = 240, num_val: int = 60,
                 x0, y0 = poly.min(0)
                 x1, y1 = poly.max(0)
                 area = round(_polygon_area(poly), 2)
-                cat_id = cat_of_shape[COCO_CLASSES[cls]]
+                cat_id = cat_of_shape[shapes[cls]]
                 anns.append(dict(segmentation=[[round(float(v), 2) for v in poly.reshape(-1)]], area=area,
                                  iscrowd=0, image_id=img_id,
                                  bbox=[round(float(x0), 2), round(float(y0), 2), round(float(x1 - x0), 2),
@@ -450,7 +583,8 @@ def make_coco(root: str, num_train: int = 240, num_val: int = 60,
                 per_class[name_of_cat[cat_id]] += 1
                 areas['small' if area < _SMALL ** 2 else 'medium' if area < _LARGE ** 2 else 'large'] += 1
         coco = dict(
-            info=dict(description=f'attn_plugins synthetic shapes, COCO 2017 format ({split})',
+            info=dict(description=f'attn_plugins synthetic shapes, COCO 2017 format ({split})'
+                      + ('' if variant is None else f', variant {variant!r}'),
                       url='', version='1.0', year=2017, contributor='attn_plugins.data.synthetic',
                       date_created='2017/09/01'),
             licenses=[dict(url='https://creativecommons.org/publicdomain/zero/1.0/', id=1,

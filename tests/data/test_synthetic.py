@@ -18,7 +18,7 @@ from attn_plugins.data import (CIFAR100_FINE_NAMES, COCO_CLASSES, PATTERN_CLASSE
                                VOC_SHAPE_CLASSES, CIFAR100Local, check_layout, find_layout,
                                layout_hint, layout_problem, make_cifar100, make_cityscapes, make_coco, make_imagenet,
                                make_voc, voc_palette)
-from attn_plugins.data.synthetic import _CS_TRAIN2ID
+from attn_plugins.data.synthetic import _CS_TRAIN2ID, COCO_DEFAULTS, COCO_VARIANTS, MANIFEST
 
 SITE = osp.dirname(osp.dirname(osp.abspath(__import__('mmdet').__file__)))
 
@@ -88,6 +88,102 @@ def test_coco_real_names_option(tmp_path):
     assert {(c['id'], c['name']) for c in cats} == {(5, 'airplane'), (37, 'sports ball'), (38, 'kite'),
                                                     (62, 'tv')}
     assert s['classes'] == ['airplane', 'sports ball', 'kite', 'tv']
+
+
+# The annotation files of make_coco(num_train=6, num_val=2) as the built-in set was before the variants
+# existed: every random draw of the geometry is in them, so they pin the default set's RNG streams.
+_DEFAULT_COCO_MD5 = {'train': '814a5b3960ffa03daf2c684ae7b96c88', 'val': '3bed75c26d607fbb78c00ac06ab2a6c4'}
+
+
+def test_coco_default_set_is_unchanged_by_the_variants(tmp_path):
+    import hashlib
+    make_coco(str(tmp_path / 'a'), num_train=6, num_val=2)
+    for split, md5 in _DEFAULT_COCO_MD5.items():
+        data = open(tmp_path / 'a' / f'annotations/instances_{split}2017.json', 'rb').read()
+        assert hashlib.md5(data).hexdigest() == md5, split
+
+
+@pytest.mark.parametrize('variant', sorted(COCO_VARIANTS))
+def test_coco_variant_has_its_properties(variant, tmp_path):
+    from pycocotools.coco import COCO
+    opt = dict(COCO_DEFAULTS, **COCO_VARIANTS[variant])
+    summary = make_coco(str(tmp_path / 'v'), num_train=8, num_val=2, variant=variant)
+    assert summary['variant'] == variant and summary['classes'] == list(opt['shapes'])
+    with open(tmp_path / 'v' / MANIFEST) as f:
+        params = json.load(f)['params']
+    assert params['variant'] == variant and params['shapes'] == list(opt['shapes'])
+    coco = COCO(str(tmp_path / 'v' / 'annotations/instances_train2017.json'))
+    assert [c['name'] for c in coco.dataset['categories']] == list(opt['shapes'])
+    (h0, h1), (w0, w1) = opt['image_size']
+    per_image = {i: 0 for i in coco.imgs}
+    for ann in coco.dataset['annotations']:
+        per_image[ann['image_id']] += 1
+        if opt['object_px'] is not None:
+            lo, hi = opt['object_px']
+            assert lo * 0.98 <= ann['area'] ** 0.5 <= hi * 1.02, ann
+    assert all(1 <= n <= opt['max_objects'] for n in per_image.values()), per_image
+    assert max(per_image.values()) >= min(opt['min_objects'] + 1, opt['max_objects'])
+    if opt['min_objects'] > 1:  # placement may drop an object now and then, not often
+        assert np.mean(list(per_image.values())) >= opt['min_objects']
+    for info in coco.dataset['images']:
+        assert h0 <= info['height'] <= h1 and w0 <= info['width'] <= w1, info
+        img = cv2.imread(str(tmp_path / 'v' / 'train2017' / info['file_name']))
+        assert img.shape[:2] == (info['height'], info['width'])
+        spread = int((img.max(2).astype(int) - img.min(2)).max())  # largest channel difference
+        if opt['colour'] == 'grey':
+            assert spread <= 3, (info['file_name'], spread)  # grey up to JPEG rounding
+        else:
+            assert spread > 40
+    # a held-out set: its own random stream, none of its images is one of the built-in set's
+    make_coco(str(tmp_path / 'd'), num_train=8, num_val=2)
+    a, d = _read_images(tmp_path / 'v' / 'train2017'), _read_images(tmp_path / 'd' / 'train2017')
+    assert not any(a[k].shape == d[k].shape and np.array_equal(a[k], d[k]) for k in a)
+
+
+def _band_energy(folder):
+    """Mean std of the images' 2-24 px structure (pixel noise and the smooth field filtered out)."""
+    out = []
+    for img in _read_images(folder).values():
+        g = img.astype(np.float32).mean(2)
+        out.append(float((cv2.GaussianBlur(g, (0, 0), 1.2) - cv2.GaussianBlur(g, (0, 0), 10)).std()))
+    return float(np.mean(out))
+
+
+def test_coco_textured_background_has_structure_at_object_scales(tmp_path):
+    make_coco(str(tmp_path / 't'), num_train=12, num_val=1, variant='textured')
+    make_coco(str(tmp_path / 'd'), num_train=12, num_val=1)
+    assert _band_energy(tmp_path / 't' / 'train2017') > 1.3 * _band_energy(tmp_path / 'd' / 'train2017')
+
+
+def test_coco_star_shape_and_option_errors(tmp_path):
+    s = make_coco(str(tmp_path / 's'), num_train=3, num_val=1, shapes=('star', 'circle'))
+    assert s['classes'] == ['star', 'circle'] and s['variant'] is None
+    bad = [(dict(variant='nope'), 'unknown COCO variant .nope.; choose one of large_images'),
+           (dict(shapes=('hexagon', )), 'shapes must be distinct names'),
+           (dict(shapes=('star', ), names='coco'), "names='coco' maps only"),
+           (dict(min_objects=3, max_objects=2), 'min_objects <= max_objects'),
+           (dict(object_px=(2, 10)), 'object_px must be'),
+           (dict(background='plaid'), 'background must be one of')]
+    for kw, msg in bad:
+        with pytest.raises(ValueError, match=msg):
+            make_coco(str(tmp_path / 'x'), num_train=1, num_val=1, **kw)
+        assert not osp.exists(tmp_path / 'x')  # refused before anything is written
+
+
+def test_make_datasets_variant_option(tmp_path, capsys):
+    cli = _cli()
+    assert cli.main(['coco', '--variant', 'grey', '--out', str(tmp_path), '--num-train', '2',
+                     '--num-val', '1']) == 0
+    assert 'coco_grey' in capsys.readouterr().out
+    with open(tmp_path / 'coco_grey' / MANIFEST) as f:
+        assert json.load(f)['params']['variant'] == 'grey'
+    assert not osp.exists(tmp_path / 'coco')  # the built-in set's place stays free
+    assert cli.main(['coco', '--variant', 'plaid', '--out', str(tmp_path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("make_datasets: error: unknown COCO variant 'plaid'") and '\n' not in err
+    with pytest.raises(SystemExit) as e:
+        cli.main(['voc', '--variant', 'grey', '--out', str(tmp_path)])
+    assert e.value.code == 2 and '--variant applies to coco only' in capsys.readouterr().err
 
 
 def test_coco_mmdet_dataset_with_config_pipeline(data):

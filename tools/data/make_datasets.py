@@ -12,6 +12,7 @@ Examples:
     python tools/data/make_datasets.py all
     python tools/data/make_datasets.py coco --out /tmp/data --num-train 40 --num-val 10
     python tools/data/make_datasets.py all --small --out /tmp/smoke
+    python tools/data/make_datasets.py coco --variant grey          # -> data/coco_grey/
 An existing non-empty dataset directory is never overwritten unless --overwrite is given, and then
 only the files the generator writes are replaced. Errors (such a directory, an --out that cannot be
 written, bad sizes) are one line ``make_datasets.py: error: ...`` and exit code 1.
@@ -59,10 +60,18 @@ def parse_args(argv=None):
     p.add_argument('--coco-names', action='store_true',
                    help='coco: store the shapes under real COCO category names/ids (sports ball, tv, kite, '
                         'airplane) so configs keeping the 80 COCO classes work too')
+    p.add_argument('--variant', default=None, metavar='NAME',
+                   help='coco: a held-out variant of the shapes set (synthetic.COCO_VARIANTS: '
+                        'large_images, textured, three_class, five_class, small_objects, grey), written to '
+                        'OUT/coco_NAME/ so that the built-in OUT/coco/ stays the demo\'s')
     p.add_argument('--small', action='store_true', help='a handful of images per dataset (smoke tests)')
     p.add_argument('--overwrite', action='store_true',
                    help='write into a non-empty dataset directory, replacing only the generated files')
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.variant is not None and args.kind != 'coco':
+        p.error(f'--variant applies to coco only (got {args.kind!r}); run: make_datasets.py coco --variant '
+                f'{args.variant}')
+    return args
 
 
 def _kwargs(syn, kind, args):
@@ -79,6 +88,8 @@ def _kwargs(syn, kind, args):
         kw['num_classes'] = args.num_classes
     if kind == 'coco' and args.coco_names:
         kw['names'] = 'coco'
+    if kind == 'coco' and args.variant is not None:
+        kw['variant'] = args.variant
     return kw
 
 
@@ -94,6 +105,8 @@ def _make(argv) -> None:
     kinds = KINDS if args.kind == 'all' else (args.kind, )
     for kind in kinds:
         target = args.out if kind == 'voc' else osp.join(args.out, syn.DEFAULT_DATA_ROOTS[kind].rstrip('/'))
+        if kind == 'coco' and args.variant is not None:
+            target += '_' + args.variant
         t0 = time.time()
         try:
             summary = makers[kind](target, seed=args.seed, overwrite=args.overwrite,
