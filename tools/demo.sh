@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CPU demo of the flagship: GAM Faster R-CNN trained from scratch on the built-in COCO-format shapes
-# data (4 classes), evaluated with pycocotools (mmdet CocoMetric): bbox mAP 0.55 in about 4 minutes
+# data (4 classes), evaluated with pycocotools (mmdet CocoMetric): bbox mAP 0.59 in about 4.5 minutes
 # on 2 CPU cores.
 #
 #   bash tools/demo.sh [extra tools/train.py arguments, e.g. --cfg-options train_cfg.max_epochs=4]
@@ -48,7 +48,7 @@ try:
     m = json.load(open(osp.join(sys.argv[1], '.attn_plugins_synthetic.json')))
     p = m['params']
     ok = (m['kind'] == 'coco' and p['num_train'] == 240 and p['num_val'] == 60 and p['seed'] == 0
-          and p.get('names', 'shape') == 'shape'
+          and p.get('names', 'shape') == 'shape' and p.get('variant') is None
           and osp.isfile(osp.join(sys.argv[1], 'annotations', 'instances_val2017.json')))
 except Exception:
     ok = False

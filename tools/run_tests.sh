@@ -3,6 +3,7 @@
 #   bash tools/run_tests.sh            fast suite (the default; long end-to-end runs deselected)
 #   bash tools/run_tests.sh --slow     only the long end-to-end runs (marked @pytest.mark.slow)
 #   bash tools/run_tests.sh --exhaustive  one CPU training step for every config family (long)
+#   bash tools/run_tests.sh --variants    the demo detector on each held-out data variant (~28 min)
 #   bash tools/run_tests.sh --all      everything
 # Further arguments go to pytest, e.g. bash tools/run_tests.sh tests/modules -k SE
 set -uo pipefail
@@ -14,7 +15,8 @@ marker=()
 case "${1:-}" in
   --slow) marker=(-m slow); shift ;;
   --exhaustive) marker=(-m exhaustive); shift ;;
-  --all)  marker=(-m "slow or exhaustive or not slow"); shift ;;
+  --variants) marker=(-m variants); shift ;;
+  --all)  marker=(-m "slow or exhaustive or variants or not slow"); shift ;;
 esac
 .venv/bin/python -m pytest "${marker[@]}" "$@"
 rc=$?

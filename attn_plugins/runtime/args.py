@@ -39,7 +39,15 @@ distributed:
 
 mixed precision:
   --amp uses AmpOptimWrapper with dynamic loss scaling (fp16) on CUDA, and bfloat16 autocast
-  (CPUAmpOptimWrapper, no loss scaling) on CPU.
+  (CPUAmpOptimWrapper, no loss scaling) on CPU, for classifiers, detectors and segmentors; mmcv's
+  ops without bf16 CPU kernels (NMS, RoIAlign, ...) run in fp32 (shim 4 of attn_plugins/compat.py).
+
+checkpoints:
+  --resume [CKPT], auto-resume and load_from are checked against the built model before training
+  (keys, shapes, the optimizer state of a resume); a corrupt file is named with the previous
+  checkpoint suggested. A checkpoint with attention modules the model lacks is refused unless
+  --allow-unused-attention. --skip-checkpoint-check leaves it all to mmengine. Ctrl-C stops a run
+  with exit code 130; --resume continues it.
 """
 
 
@@ -129,11 +137,13 @@ def build_test_parser() -> argparse.ArgumentParser:
     parser.add_argument('--out', help='dump predictions: a .pkl file (mmdet, mmpretrain) or a '
                         'directory of result images (mmseg)')
     parser.add_argument('--show', action='store_true', help='show prediction results')
-    parser.add_argument('--show-dir', help='directory where painted images will be saved '
-                        '(inside WORK_DIR/<timestamp>/ unless absolute)')
+    parser.add_argument('--show-dir', help='directory where painted images will be saved, as '
+                        "each library's test.py does: mmdet WORK_DIR/<timestamp>/SHOW_DIR (unless "
+                        'absolute), mmseg SHOW_DIR/vis_data/vis_image/, mmpretrain SHOW_DIR')
     parser.add_argument('--wait-time', type=float, default=2, help='the interval of --show (s)')
     parser.add_argument('--interval', type=int, default=1,
-                        help='with --show/--show-dir: paint every INTERVAL-th image')
+                        help='with --show/--show-dir: paint every INTERVAL-th image (mmseg: '
+                             'batch; mmdet paints every test image, as its own test.py)')
     parser.add_argument('--tta', action='store_true', help='test-time augmentation (the '
                         'config\'s tta_model/tta_pipeline, else flip TTA for mmdet/mmpretrain)')
     _add_common(parser)
