@@ -180,7 +180,7 @@ def test_make_datasets_variant_option(tmp_path, capsys):
     assert not osp.exists(tmp_path / 'coco')  # the built-in set's place stays free
     assert cli.main(['coco', '--variant', 'plaid', '--out', str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("make_datasets: error: unknown COCO variant 'plaid'") and '\n' not in err
+    assert err.startswith("make_datasets.py: error: unknown COCO variant 'plaid'") and '\n' not in err
     with pytest.raises(SystemExit) as e:
         cli.main(['voc', '--variant', 'grey', '--out', str(tmp_path)])
     assert e.value.code == 2 and '--variant applies to coco only' in capsys.readouterr().err
