@@ -135,10 +135,13 @@ def test_one_training_step(module, path):
     # attention modules that replace conv2 (SK, EPSA) are not add-on plugins but count here
     from attn_plugins.analysis.complexity import attention_module_names
     from attn_plugins.backbones._plugins import named_plugins
-    trainable = [(n, p) for name, m in attention_module_names(model.backbone).items()
+    attention = attention_module_names(model.backbone)
+    trainable = [(n, p) for name, m in attention.items()
                  for n, p in m.named_parameters(prefix=name) if p.requires_grad]
     if module not in ('baseline', 'abn'):
-        assert trainable
+        assert attention  # the module is in the backbone
+        # a parameter-free module (SimAM) has nothing to train; every other one has
+        assert trainable or not any(True for m in attention.values() for _ in m.parameters())
         assert [n for n, p in trainable if p.grad is None] == []
     if '_tv-pre_' in path:  # train_plugins=True: stage-1 plugins train despite frozen_stages=1
         every = [n for name, m in named_plugins(model.backbone)
