@@ -174,13 +174,12 @@ def _is_corrupt(e: Exception) -> bool:
                           OverflowError, zipfile.BadZipFile))
 
 
+_RESUME_ADVICE = ('resume from the {which} one: --resume {prev}',
+                  'no earlier checkpoint in {dir} can be read: start a new run there with '
+                  '--overwrite (without --resume), or elsewhere with --work-dir')
 _ADVICE = {  # what to do with the previous checkpoint of the work dir (None: there is none)
-    'resume': ('resume from the {which} one: --resume {prev}',
-               'no earlier checkpoint in {dir} can be read: start a new run there with '
-               '--overwrite (without --resume), or elsewhere with --work-dir'),
-    'auto-resume': ('resume from the {which} one: --resume {prev}',
-                    'no earlier checkpoint in {dir} can be read: start a new run there with '
-                    '--overwrite (without --resume), or elsewhere with --work-dir'),
+    'resume': _RESUME_ADVICE,
+    'auto-resume': _RESUME_ADVICE,
     'load_from': ('load the {which} one: --cfg-options load_from={prev}',
                   'save it again or point load_from at another checkpoint'),
     'test': ('test the {which} one: {prev}', 'save it again or test another checkpoint'),

@@ -66,7 +66,10 @@ def _remote_backend(args) -> bool:
     return isinstance(args, dict) and args.get('backend', 'local') != 'local'
 
 
-def _class_of(type_name, scope: str, registry_name: str = 'DATASETS'):
+def class_of(type_name, scope: Optional[str], registry_name: str = 'DATASETS'):
+    """The class ``type_name`` (a class, or a name looked up in mmengine's registry
+    ``registry_name`` under ``scope``; ``None``: the current default scope) names; ``None`` if it
+    names none."""
     if inspect.isclass(type_name):
         return type_name
     if not isinstance(type_name, str):
@@ -326,7 +329,7 @@ _FOLLOWED = set(_READERS) | {'mmpretrain.datasets.base_dataset.BaseDataset',
 def dataset_needs(ds: dict, scope: str = 'mmengine', pipelines=()) -> Optional[List[Need]]:
     """The paths one (leaf) dataset config will read, as its class resolves them; ``None`` if
     the check does not understand the config (then the library alone decides)."""
-    cls = _class_of(ds.get('type'), scope)
+    cls = class_of(ds.get('type'), scope)
     if cls is None or ds.get('lazy_init') or _remote_backend(ds.get('backend_args')):
         return None
     owner = _owner(cls, 'load_data_list')
@@ -407,7 +410,7 @@ def check_evaluator_paths(evaluator, where: str, scope: str = 'mmengine') -> Non
         if not isinstance(ann, str) or not ann or _is_remote(ann) or \
                 _remote_backend(metric.get('backend_args')):
             continue
-        cls = _class_of(metric.get('type'), scope, 'METRICS')
+        cls = class_of(metric.get('type'), scope, 'METRICS')
         if cls is None or 'mmdet.evaluation.metrics.coco_metric.CocoMetric' not in _qualnames(cls):
             continue
         if not osp.isfile(ann):

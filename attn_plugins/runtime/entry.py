@@ -7,7 +7,7 @@ from .args import _set_local_rank, build_test_parser, build_train_parser
 from .checks import (check_checkpoint_matches, check_pretrained_backbone,
                      check_train_checkpoint, check_train_checkpoint_file, guard_work_dir,
                      needs_pretrained_check, set_aside_later_checkpoints)
-from .data_checks import check_data
+from .data_checks import check_data, class_of
 from .common import REMOTE_CKPT_PREFIXES, ToolError
 from .config import (_cpu_amp_fallback, fix_dataloaders, load_config, prepare_train_cfg,
                      record_seed, resolve_work_dir, scope_of)
@@ -22,22 +22,14 @@ def _build_runner(cfg):
     """The config's Runner (``runner_type``, default mmengine's ``Runner``, looked up as
     ``RUNNERS.build`` does), as the subclass that logs the config once the run is built
     (:func:`attn_plugins.compat.deferred_config_log`), so a build error is the last thing shown."""
-    import inspect
-
-    from mmengine.registry import RUNNERS
-
     from ..compat import deferred_config_log
     runner_type = cfg.get('runner_type', 'Runner')
-    if isinstance(runner_type, str):
-        with RUNNERS.switch_scope_and_registry(None) as registry:
-            runner_cls = registry.get(runner_type)
-        if runner_cls is None:
-            raise ToolError(f'runner_type {runner_type!r} is not in the RUNNERS registry: a typo '
-                            'in the config, or the package that registers it is missing from '
-                            'custom_imports')
-    elif inspect.isclass(runner_type):
-        runner_cls = runner_type
-    else:
+    runner_cls = class_of(runner_type, None, 'RUNNERS')
+    if runner_cls is None and isinstance(runner_type, str):
+        raise ToolError(f'runner_type {runner_type!r} is not in the RUNNERS registry: a typo '
+                        'in the config, or the package that registers it is missing from '
+                        'custom_imports')
+    if runner_cls is None:
         raise ToolError(f'runner_type must be a registered name or a Runner class, got '
                         f'{runner_type!r}')
     return deferred_config_log(runner_cls).from_cfg(cfg)

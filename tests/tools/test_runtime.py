@@ -399,3 +399,13 @@ def test_show_dir_and_tta_follow_each_library():
         runtime.enable_tta(seg, 'mmseg')
     with pytest.raises(ToolError, match='visualization'):
         runtime.enable_visualization(_cfg(default_hooks=dict()), 'mmdet', True, None, 2)
+
+
+def test_build_runner_names_an_unknown_runner_type():
+    from mmengine.config import Config
+
+    from attn_plugins.runtime.entry import _build_runner
+    with pytest.raises(ToolError, match=r"runner_type 'NoSuchRunner' is not in the RUNNERS"):
+        _build_runner(Config(dict(runner_type='NoSuchRunner')))
+    with pytest.raises(ToolError, match='a registered name or a Runner class, got 3'):
+        _build_runner(Config(dict(runner_type=3)))
