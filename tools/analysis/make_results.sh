@@ -6,7 +6,7 @@
 # For each CPU-scale config of configs/demo/, one sweep (tools/sweep.py) of two arms trained from
 # scratch on the built-in data: the config with its module ("<stem>") and without it
 # ("<stem>+baseline": model.backbone.plugins=None from the placement table, everything else equal),
-# over SEEDS (DEMO_SEEDS for the demo detector), into WORK_ROOT/<stem>/. Then per task:
+# over SEEDS (DEMO_SEEDS for the demo detector; both 0-4 by default), into WORK_ROOT/<stem>/. Then per task:
 #   tools/analysis/compare.py   -> OUT/<task>.md/.csv/.json, OUT/plots_<task>/: mean ± std per arm,
 #                                  the paired difference to the baseline, its 95% t interval, the
 #                                  paired t-test's p and the verdict; params/FLOPs per arm
@@ -17,7 +17,7 @@
 # (finished runs are skipped, interrupted ones resume).
 #
 # Environment: PYTHON (default .venv/bin/python, else python; tools/_python.sh), DATA (default data), WORK_ROOT (default a new
-# work_dirs/results/<timestamp>), SEEDS (default "0 1 2"), DEMO_SEEDS (default "0 1 2 3 4"),
+# work_dirs/results/<timestamp>), SEEDS (default "0 1 2 3 4"), DEMO_SEEDS (default: SEEDS),
 # JOBS (runs at a time, each pinned to its share of the cores; default 1), ONLY="gam_faster
 # se_resnet18" (configs whose name contains one of the words), EPOCH_OPTIONS / ITER_OPTIONS
 # (extra --cfg-options for the epoch- / iteration-based configs, e.g. a short schedule for a trial:
@@ -30,8 +30,8 @@ PY="$PYTHON"
 OUT="${1:-results/small_data}"
 DATA="${DATA:-data}"
 WORK_ROOT="${WORK_ROOT:-work_dirs/results/$(date +%Y%m%d_%H%M%S)}"
-SEEDS="${SEEDS:-0 1 2}"
-DEMO_SEEDS="${DEMO_SEEDS:-0 1 2 3 4}"
+SEEDS="${SEEDS:-0 1 2 3 4}"
+DEMO_SEEDS="${DEMO_SEEDS:-$SEEDS}"
 JOBS="${JOBS:-1}"
 say() { printf '[results] %s\n' "$*"; }
 say "work dirs: $WORK_ROOT (run again with WORK_ROOT=$WORK_ROOT to continue)"
